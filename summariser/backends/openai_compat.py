@@ -1,0 +1,189 @@
+"""OpenAI-compatible backend (OpenAI, vLLM, Ollama, llama.cpp's server...) via openai + instructor.
+
+instructor validates the output against the response model and re-asks with the validation
+error (bounded). Transient failures are retried here with tenacity: 429 (honouring Retry-After),
+5xx, timeouts and connection errors, with bounded exponential backoff and jitter. A 429 closes a
+gate shared by every thread using this backend, so a concurrent batch backs off as a whole
+instead of each worker hammering the endpoint on its own schedule.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from typing import Any
+
+import instructor
+import openai
+from instructor.core.exceptions import InstructorRetryException
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+
+from summariser.backends.base import LLMRequest, LLMResult
+from summariser.config import Config
+from summariser.errors import BackendError, ConfigError, ExtractionFailed
+from summariser.schemas.brief import Usage
+
+_MODES = {"json_schema": instructor.Mode.JSON_SCHEMA, "tools": instructor.Mode.TOOLS,
+          "json": instructor.Mode.JSON}
+MAX_BACKOFF_S = 30.0
+
+
+class RateGate:
+    """Shared pause: after a 429, nobody sends until the Retry-After moment has passed."""
+
+    def __init__(self) -> None:
+        self._until = 0.0
+        self._lock = threading.Lock()
+
+    def close_for(self, seconds: float) -> None:
+        with self._lock:
+            self._until = max(self._until, time.monotonic() + seconds)
+
+    def wait(self) -> None:
+        while True:
+            with self._lock:
+                delay = self._until - time.monotonic()
+            if delay <= 0:
+                return
+            time.sleep(min(delay, 1.0))
+
+
+def _transient(exc: BaseException) -> bool:
+    return isinstance(exc, openai.RateLimitError | openai.APITimeoutError | openai.APIConnectionError |
+                      openai.InternalServerError) or (
+        isinstance(exc, openai.APIStatusError) and exc.status_code >= 500)
+
+
+def retry_after_seconds(exc: BaseException) -> float | None:
+    """Seconds the server asked us to wait (Retry-After or retry-after-ms), if it said."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None) or {}
+    try:
+        if headers.get("retry-after-ms"):
+            return float(headers["retry-after-ms"]) / 1000.0
+        if headers.get("retry-after"):
+            return float(headers["retry-after"])
+    except (TypeError, ValueError):
+        return None
+    return None
+
+
+class OpenAIBackend:
+    name = "openai"
+
+    def __init__(self, config: Config, mode: str = "json_schema", client: openai.OpenAI | None = None):
+        if config.base_url is None and config.api_key is None:
+            raise ConfigError(
+                "A remote model needs OPENAI_API_KEY (or --api-key), or --base-url for a local "
+                "OpenAI-compatible server."
+            )
+        self.config = config
+        self.model = config.model
+        self.mode = mode
+        # The openai client's own retries are off: tenacity below owns retrying, so attempts and
+        # waits are counted in one place. A local server needs no key; openai insists on one.
+        key = config.api_key.get_secret_value() if config.api_key else "not-needed"
+        self._raw = client or openai.OpenAI(api_key=key, base_url=config.base_url, max_retries=0,
+                                            timeout=config.request_timeout_s)
+        self.client = instructor.from_openai(self._raw, mode=_MODES[mode])
+        self.gate = RateGate()
+
+    def sampling(self) -> dict[str, Any]:
+        return {"temperature": self.config.temperature, "mode": self.mode,
+                "base_url": self.config.base_url or "https://api.openai.com/v1"}
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        cause = _cause(exc)
+        hinted = retry_after_seconds(cause) if cause is not None else None
+        backoff = min(MAX_BACKOFF_S, 0.5 * 2 ** (state.attempt_number - 1)) * random.uniform(0.5, 1.0)
+        if isinstance(cause, openai.RateLimitError):
+            delay = min(MAX_BACKOFF_S, hinted if hinted is not None else backoff)
+            self.gate.close_for(delay)
+            return 0.0  # the gate does the waiting, for every thread at once
+        return backoff
+
+    def complete(self, request: LLMRequest) -> LLMResult:
+        usage = Usage()
+        attempts = 0
+        retrying = Retrying(
+            stop=stop_after_attempt(self.config.max_transient_retries + 1),
+            wait=self._wait,
+            retry=retry_if_exception(lambda e: _transient(_cause(e))),
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    self.gate.wait()
+                    try:
+                        parsed, completion = self.client.create_with_completion(
+                            model=self.model,
+                            response_model=request.response_model,
+                            messages=request.messages,  # type: ignore[arg-type]
+                            max_tokens=request.max_tokens,
+                            temperature=self.config.temperature,
+                            max_retries=self.config.max_validation_retries,
+                        )
+                    except InstructorRetryException as exc:
+                        attempts += int(exc.n_attempts or 1)
+                        usage = usage + _usage(exc.total_usage)
+                        raise
+                    attempts += 1
+                    usage = usage + _usage(getattr(completion, "usage", None))
+                    raw = _raw_text(completion)
+                    return LLMResult(parsed=parsed, raw=raw, usage=usage, attempts=attempts)
+        except InstructorRetryException as exc:
+            cause = _cause(exc)
+            if cause is not None and _transient(cause) or isinstance(cause, openai.APIError):
+                raise BackendError(_describe(cause, self.config)) from None
+            raise ExtractionFailed(
+                f"The model's {request.task} output did not validate after {exc.n_attempts} "
+                f"attempts: {str(exc)[:300]}",
+                attempts=attempts,
+                last_output=_raw_text(exc.last_completion),
+                usage=usage,
+            ) from None
+        except openai.APIError as exc:
+            raise BackendError(_describe(exc, self.config)) from None
+        raise BackendError("unreachable")  # pragma: no cover - Retrying always returns or raises
+
+
+def _cause(exc: BaseException | None) -> BaseException | None:
+    """instructor wraps API errors in InstructorRetryException; look through it."""
+    if isinstance(exc, InstructorRetryException) and exc.__cause__ is not None:
+        return exc.__cause__
+    return exc
+
+
+def _describe(exc: BaseException, config: Config) -> str:
+    where = config.base_url or "the OpenAI API"
+    if isinstance(exc, openai.APIConnectionError | openai.APITimeoutError):
+        return f"Could not reach {where} ({type(exc).__name__}); check --base-url and that the server is up."
+    if isinstance(exc, openai.AuthenticationError):
+        return f"{where} refused the API key (401); check OPENAI_API_KEY."
+    if isinstance(exc, openai.NotFoundError):
+        return f"{where} does not know model {config.model!r} (404); check --model."
+    status = getattr(exc, "status_code", None)
+    return f"{where} kept failing ({type(exc).__name__}{f', HTTP {status}' if status else ''}); try again later."
+
+
+def _usage(raw: Any) -> Usage:
+    if raw is None:
+        return Usage()
+    get = raw.get if isinstance(raw, dict) else lambda k, d=0: getattr(raw, k, d)
+    return Usage(prompt_tokens=int(get("prompt_tokens", 0) or 0),
+                 completion_tokens=int(get("completion_tokens", 0) or 0))
+
+
+def _raw_text(completion: Any) -> str:
+    try:
+        message = completion.choices[0].message
+        if message.content:
+            return str(message.content)
+        if message.tool_calls:
+            return str(message.tool_calls[0].function.arguments)
+    except (AttributeError, IndexError, TypeError):
+        pass
+    return ""

@@ -1,0 +1,92 @@
+"""The brief cache (diskcache): a hit returns the same brief and costs no model call.
+
+Key = backend + model + sampling parameters + prompt-template hash + schema hash + strategy +
+hash of the normalised article text. Every part that can change the answer is in the key, so a
+changed prompt, schema, model or temperature misses instead of serving a stale brief. The API key
+is never part of a key or a value. A corrupted or deleted cache directory is rebuilt, never fatal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from summariser.schemas.brief import Brief
+
+log = logging.getLogger(__name__)
+
+
+def schema_hash() -> str:
+    schema = json.dumps(Brief.model_json_schema(), sort_keys=True).encode()
+    return hashlib.sha256(schema).hexdigest()[:16]
+
+
+def normalise_article(text: str) -> str:
+    """What the cache treats as "the same article": NFC, unified newlines, trimmed lines."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.strip() for line in text.strip().split("\n"))
+
+
+def cache_key(*, backend: str, model: str, sampling: dict[str, Any], prompt_hash: str,
+              schema: str, strategy: str, article: str) -> str:
+    parts = {
+        "backend": backend, "model": model, "sampling": sampling, "prompt": prompt_hash,
+        "schema": schema, "strategy": strategy,
+        "article": hashlib.sha256(normalise_article(article).encode()).hexdigest(),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class BriefCache:
+    """Size-bounded on-disk cache of briefs (as JSON), safe across threads and processes."""
+
+    def __init__(self, directory: Path, size_limit: int):
+        self.directory = Path(directory)
+        self.size_limit = size_limit
+        self._cache = self._open()
+
+    def _open(self) -> Any:
+        import diskcache
+
+        try:
+            return diskcache.Cache(str(self.directory), size_limit=self.size_limit)
+        except Exception as exc:  # corrupted sqlite file or unreadable directory
+            log.warning("cache at %s unusable (%s); starting a fresh one", self.directory, exc)
+            shutil.rmtree(self.directory, ignore_errors=True)
+            return diskcache.Cache(str(self.directory), size_limit=self.size_limit)
+
+    def get(self, key: str) -> Brief | None:
+        try:
+            value = self._cache.get(key)
+        except Exception as exc:  # deleted under us or corrupted: a miss, then heal
+            log.warning("cache read failed (%s); reopening", exc)
+            self._cache = self._open()
+            return None
+        if value is None:
+            return None
+        try:
+            return Brief.model_validate_json(value)
+        except ValueError:
+            return None
+
+    def set(self, key: str, brief: Brief) -> None:
+        try:
+            self._cache.set(key, brief.model_dump_json())
+        except Exception as exc:
+            log.warning("cache write failed (%s); reopening", exc)
+            self._cache = self._open()
+
+    def stats(self) -> dict[str, Any]:
+        return {"directory": str(self.directory), "entries": len(self._cache),
+                "size_bytes": self._cache.volume(), "size_limit_bytes": self.size_limit}
+
+    def clear(self) -> int:
+        return int(self._cache.clear())
+
+    def close(self) -> None:
+        self._cache.close()

@@ -1,0 +1,102 @@
+"""summarise(): one article in, one grounded brief out.
+
+The flow reads in order: check the text, look in the cache, pick the backend, run the strategy
+(build prompts, ask the model, verify against the article), stamp the metadata, store.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from functools import lru_cache
+
+from summariser.backends import get_backend
+from summariser.backends.base import Backend
+from summariser.cache import BriefCache, cache_key, schema_hash
+from summariser.config import Config
+from summariser.pipeline import STRATEGIES, Run
+from summariser.prompting import load_prompts
+from summariser.schemas.brief import Brief, Meta
+from summariser.text import validate_article
+
+_BACKENDS: dict[Config, Backend] = {}
+_BACKENDS_LOCK = threading.Lock()
+
+
+def _backend_for(config: Config) -> Backend:
+    """One backend per configuration per process: the local model loads once, clients are reused."""
+    with _BACKENDS_LOCK:
+        if config not in _BACKENDS:
+            _BACKENDS[config] = get_backend(config)
+        return _BACKENDS[config]
+
+
+@lru_cache(maxsize=8)
+def _cache_for(directory: str, size_limit: int) -> BriefCache:
+    return BriefCache(directory, size_limit)  # type: ignore[arg-type]
+
+
+def _identity(config: Config, backend: Backend | None) -> tuple[str, str, dict]:
+    """What the cache key says about the model, without loading the model."""
+    if backend is not None:
+        return backend.name, backend.model, backend.sampling()
+    model = config.model if config.model_path is None else str(config.model_path)
+    sampling: dict = {"temperature": config.temperature}
+    if config.backend == "openai":
+        sampling["base_url"] = config.base_url or "https://api.openai.com/v1"
+    return config.backend, model, sampling
+
+
+def _key(article: str, config: Config, backend: Backend | None) -> str:
+    name, model, sampling = _identity(config, backend)
+    return cache_key(backend=name, model=model, sampling=sampling, prompt_hash=load_prompts().hash,
+                     schema=schema_hash(), strategy=config.strategy, article=article)
+
+
+def is_cached(text: str, config: Config | None = None, *, backend: Backend | None = None) -> bool:
+    """Whether summarise(text, config) would be served from the cache (no model call)."""
+    config = config or Config.from_env()
+    if not config.use_cache:
+        return False
+    cache = _cache_for(str(config.resolved_cache_dir), config.cache_size_limit_bytes)
+    return cache.get(_key(validate_article(text), config, backend)) is not None
+
+
+def summarise(text: str, config: Config | None = None, *, backend: Backend | None = None) -> Brief:
+    """Turn one article into a validated, grounded Brief.
+
+    Args:
+        text: the article as plain text (convert HTML first with summariser.text.html_to_text).
+        config: settings; Config.from_env() when omitted.
+        backend: use this backend instead of the one the config names (tests pass a FakeBackend).
+
+    Raises:
+        InputError: the text is empty or not text. ConfigError: settings are unusable.
+        ExtractionFailed: the model's output never validated. BackendError: the endpoint
+        could not be reached or kept failing. All are SummariserError subclasses.
+    """
+    config = config or Config.from_env()
+    article = validate_article(text)
+    started = time.perf_counter()
+    key = _key(article, config, backend)
+    cache = _cache_for(str(config.resolved_cache_dir), config.cache_size_limit_bytes) \
+        if config.use_cache else None
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None and hit.meta is not None:
+            meta = hit.meta.model_copy(update={"cached": True,
+                                               "latency_s": round(time.perf_counter() - started, 4)})
+            return hit.model_copy(update={"meta": meta})
+    active = backend or _backend_for(config)
+    run = Run(backend=active)
+    brief = STRATEGIES[config.strategy](article, run)
+    prompts = load_prompts()
+    brief.meta = Meta(
+        model=active.model, backend=active.name, strategy=config.strategy,
+        prompt_version=prompts.version, prompt_hash=prompts.hash, schema_hash=schema_hash(),
+        cached=False, attempts=run.attempts, calls=run.calls, usage=run.usage,
+        latency_s=round(time.perf_counter() - started, 3),
+    )
+    if cache is not None:
+        cache.set(key, brief)
+    return brief
