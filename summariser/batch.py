@@ -1,0 +1,693 @@
+"""The nightly batch runner: brief every input exactly once, resumably, into one output folder.
+
+Output folder (only these fixed names are ever written there; article ids are data inside JSON
+lines and never become paths):
+
+* ``briefs.jsonl`` — one line per briefed article: ``{"id", "url", "title", "published", "brief"}``
+* ``errors.jsonl`` — the *current* failures, one line per article that could not be briefed:
+  ``{"id", "error_class", "message", "attempts", "usage", ...}``
+* ``report.json`` / ``report.md`` — counts, tokens, cost and the digest (see batch_report)
+* ``.batch.lock`` — held while a run writes, so two runs (an overlapping cron job) never share
+  the folder
+
+Crash safety: each line is appended with one ``os.write`` on an ``O_APPEND`` descriptor and then
+fsync'ed, so a crash loses at most the article in progress. A re-run skips every id already in
+briefs.jsonl, retries the ids in errors.jsonl, and drops a partial trailing line left by a crash
+mid-write. errors.jsonl is appended to during the run (so failures survive a crash) and rewritten
+atomically at the end to hold exactly the ids that still fail; after a run that read its whole
+input, every input id is in exactly one of the two files.
+
+The runner is built around an injected ``brief_fn(text) -> Brief`` so tests pass a fake; results
+come back to the main thread, which alone writes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Protocol
+
+from summariser.batch_report import build_digest, dumps_report, render_markdown
+from summariser.errors import BackendError, ConfigError, SummariserError
+from summariser.inputs import Article, InputProblem, InputSource, open_source
+
+if TYPE_CHECKING:
+    from summariser.config import Config
+    from summariser.schemas.brief import Brief
+
+log = logging.getLogger(__name__)
+
+BRIEFS_FILE = "briefs.jsonl"
+ERRORS_FILE = "errors.jsonl"
+REPORT_JSON = "report.json"
+REPORT_MD = "report.md"
+LOCK_FILE = ".batch.lock"
+
+BriefFn = Callable[[str], "Brief"]
+IsCached = Callable[[str], bool]
+
+# This many BackendErrors in a row with no success in between means the endpoint is down, not
+# that these articles are hard: stop instead of marking the whole feed as failed.
+MAX_CONSECUTIVE_BACKEND_ERRORS = 25
+
+
+class BatchLocked(SummariserError):
+    """Another batch run is writing to the same output folder."""
+
+
+# ----------------------------------------------------------------------------------------------
+# results
+
+
+@dataclass
+class RunCounts:
+    """What one run did. In a dry run, ``briefed`` is what would be briefed."""
+
+    inputs: int = 0
+    briefed: int = 0
+    errors: int = 0
+    cached: int = 0
+    skipped_done: int = 0
+    retried: int = 0
+    recovered: int = 0
+    input_problems: int = 0
+    deferred: int = 0  # dry run only: articles left over by --limit
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def processed(self) -> int:
+        """Inputs that needed work this run and are finished (briefed or recorded as failed)."""
+        return self.briefed + self.errors
+
+
+@dataclass
+class BatchResult:
+    """Outcome of run_batch: this run's counts plus the state of the output folder after it."""
+
+    counts: RunCounts
+    status: str  # complete | limit_reached | interrupted | aborted | dry_run
+    final_briefs: int
+    final_errors: int
+    final_errors_by_class: dict[str, int]
+    errors_by_class: dict[str, int]  # this run's
+    wall_time_s: float
+    cost_estimate_usd: float | None = None
+    cached_known: bool = True  # dry run: False when no is_cached function was available
+    status_detail: str | None = None
+    report: dict[str, Any] | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """0 when nothing is failing, 1 when some inputs are in errors.jsonl (or the run stopped
+        early on a systemic failure)."""
+        if self.status == "dry_run":
+            return 0
+        return 1 if self.final_errors or self.status == "aborted" else 0
+
+
+# ----------------------------------------------------------------------------------------------
+# progress
+
+
+class ProgressSink(Protocol):
+    """Receives counts as the run goes; all calls come from the main thread."""
+
+    def start(self, total: int | None) -> None: ...
+
+    def update(self, counts: RunCounts) -> None: ...
+
+    def finish(self, counts: RunCounts) -> None: ...
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    if seconds >= 60:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds}s"
+
+
+class TerminalProgress:
+    """A live one-line display with rate and ETA on a TTY; plain log lines otherwise.
+
+    Plain lines (for cron mail and CI logs) come every ``every_n`` finished articles or every
+    ``every_s`` seconds, whichever is first.
+    """
+
+    def __init__(self, stream: IO[str] | None = None, *, tty: bool | None = None,
+                 every_n: int = 100, every_s: float = 30.0, clock: Callable[[], float] = time.monotonic):
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.every_n = every_n
+        self.every_s = every_s
+        self.clock = clock
+        self.total: int | None = None
+        self.t0 = self.last_t = clock()
+        self.last_n = 0
+
+    def start(self, total: int | None) -> None:
+        self.total = total
+        self.t0 = self.last_t = self.clock()
+        if not self.tty:
+            self._write(f"batch: starting, {total if total is not None else 'unknown'} to do")
+
+    def line(self, counts: RunCounts) -> str:
+        """The status text for the current counts."""
+        done = counts.processed
+        elapsed = max(self.clock() - self.t0, 1e-9)
+        rate = done / elapsed
+        parts = []
+        if self.total:
+            parts.append(f"{done}/{self.total} ({100 * min(done / self.total, 1):.0f}%)")
+        else:
+            parts.append(f"{done} done")
+        parts.append(f"{rate:.2f}/s" if rate < 10 else f"{rate:.0f}/s")
+        if self.total and rate > 0 and done < self.total:
+            parts.append(f"ETA {_duration((self.total - done) / rate)}")
+        parts.append(f"{counts.briefed} briefed ({counts.cached} cached)")
+        parts.append(f"{counts.errors} errors")
+        if counts.skipped_done:
+            parts.append(f"{counts.skipped_done} already done")
+        return "batch: " + " | ".join(parts)
+
+    def update(self, counts: RunCounts) -> None:
+        now = self.clock()
+        if self.tty:
+            if now - self.last_t >= 0.2:  # repainting faster than the eye wastes the terminal
+                self.last_t = now
+                self._write("\r\033[K" + self.line(counts), nl=False)
+        elif counts.processed - self.last_n >= self.every_n or now - self.last_t >= self.every_s:
+            self.last_t, self.last_n = now, counts.processed
+            self._write(self.line(counts))
+
+    def finish(self, counts: RunCounts) -> None:
+        self._write(("\r\033[K" if self.tty else "") + self.line(counts))
+
+    def _write(self, text: str, nl: bool = True) -> None:
+        self.stream.write(text + ("\n" if nl else ""))
+        self.stream.flush()
+
+
+# ----------------------------------------------------------------------------------------------
+# JSON lines on disk
+
+
+def dumps_line(obj: dict[str, Any]) -> bytes:
+    """One JSON line. U+2028/U+2029 are escaped: some JSONL readers split lines on them."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n").encode()
+
+
+@dataclass
+class Repairs:
+    partial_lines_dropped: int = 0
+    corrupt_lines: int = 0
+
+
+def iter_jsonl(path: Path, *, repair: bool = False, repairs: Repairs | None = None
+               ) -> Iterator[dict[str, Any]]:
+    """Yield the JSON objects of a JSONL output file, tolerating damage from a crash.
+
+    A trailing line without its newline is an interrupted write: it is skipped and, with
+    ``repair``, truncated away so the next append starts on a fresh line. Unreadable complete
+    lines are counted in ``repairs`` and skipped.
+    """
+    repairs = repairs if repairs is not None else Repairs()
+    if not path.exists():
+        return
+    good_end = 0
+    partial = False
+    with open(path, "rb") as fh:
+        for raw in fh:
+            if not raw.endswith(b"\n"):
+                partial = True
+                break
+            good_end += len(raw)
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except ValueError:
+                repairs.corrupt_lines += 1
+                continue
+            if isinstance(obj, dict) and isinstance(obj.get("id"), str):
+                yield obj
+            else:
+                repairs.corrupt_lines += 1
+    if partial:
+        repairs.partial_lines_dropped += 1
+        if repair:
+            log.warning("%s: dropping a partial last line left by an interrupted run", path)
+            os.truncate(path, good_end)
+
+
+class _LineAppender:
+    """Appends whole lines: one os.write on an O_APPEND descriptor, then fsync."""
+
+    def __init__(self, path: Path):
+        flags = (os.O_WRONLY | os.O_APPEND | os.O_CREAT
+                 | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
+        self.fd = os.open(path, flags, 0o644)
+
+    def append(self, obj: dict[str, Any]) -> None:
+        data = dumps_line(obj)
+        written = os.write(self.fd, data)
+        # A regular-file write is whole in practice; finish a short one rather than corrupt.
+        while written < len(data):
+            written += os.write(self.fd, data[written:])
+        os.fsync(self.fd)
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so readers see the old or the new file, never half."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
+        dfd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+class _FolderLock:
+    """An exclusive, non-blocking lock on the output folder (POSIX flock; no-op elsewhere)."""
+
+    def __init__(self, out_dir: Path):
+        self.path = out_dir / LOCK_FILE
+        self.fh: IO[bytes] | None = None
+
+    def __enter__(self) -> _FolderLock:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no flock; overlapping runs are the operator's concern
+            return self
+        self.fh = open(self.path, "ab")
+        try:
+            fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            self.fh.close()
+            self.fh = None
+            raise BatchLocked(
+                f"another batch run is writing to {self.path.parent}; wait for it to finish "
+                "(or give a different --out)"
+            ) from exc
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # The lock file stays: deleting it would let a third run lock a different inode.
+        if self.fh is not None:
+            self.fh.close()
+
+
+# ----------------------------------------------------------------------------------------------
+# running
+
+
+def effective_concurrency(requested: int, config: Config | None) -> int:
+    """The embedded llama model is one in-process model: it runs one article at a time."""
+    if config is not None and config.backend == "llama":
+        return 1
+    return max(1, requested)
+
+
+@dataclass
+class _Outcome:
+    brief: Brief | None = None
+    error: Exception | None = None
+
+
+def _call(brief_fn: BriefFn, text: str) -> _Outcome:
+    # Every Exception becomes an error record: one odd article must not stop a night's run.
+    # KeyboardInterrupt / SystemExit are not Exceptions and still stop the run.
+    try:
+        brief = brief_fn(text)
+    except Exception as exc:
+        return _Outcome(error=exc)
+    from summariser.schemas.brief import Brief
+
+    if not isinstance(brief, Brief):
+        return _Outcome(error=TypeError(f"brief function returned {type(brief).__name__}, "
+                                        "not a Brief"))
+    return _Outcome(brief=brief)
+
+
+def _usage_dict(usage: Any) -> dict[str, int]:
+    return {"prompt_tokens": int(getattr(usage, "prompt_tokens", 0) or 0),
+            "completion_tokens": int(getattr(usage, "completion_tokens", 0) or 0)}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class _Run:
+    """State of one (non-dry) run; only the main thread touches it."""
+
+    def __init__(self, out_dir: Path, done: set[str], prior_errors: dict[str, dict[str, Any]],
+                 progress: ProgressSink | None):
+        self.out_dir = out_dir
+        self.done = done
+        self.prior_errors = prior_errors
+        self.progress = progress
+        self.counts = RunCounts()
+        self.errors_by_class: Counter[str] = Counter()
+        self.run_errors: dict[str, dict[str, Any]] = {}
+        self.briefs = _LineAppender(out_dir / BRIEFS_FILE)
+        self.errors = _LineAppender(out_dir / ERRORS_FILE)
+        self.consecutive_backend_errors = 0
+
+    def close(self) -> None:
+        self.briefs.close()
+        self.errors.close()
+
+    def record_problem(self, problem: InputProblem) -> None:
+        self.counts.input_problems += 1
+        rec: dict[str, Any] = {
+            "id": problem.id, "error_class": problem.error_class, "message": problem.message,
+            "attempts": 0, "usage": _usage_dict(None), "source": problem.source,
+            "url": problem.url, "title": problem.title, "published": problem.published,
+        }
+        if problem.duplicate_of is not None:
+            rec["duplicate_of"] = problem.duplicate_of
+        self._error(rec)
+
+    def record_outcome(self, article: Article, outcome: _Outcome) -> None:
+        if outcome.brief is not None:
+            brief = outcome.brief
+            self.briefs.append({"id": article.id, "url": article.url, "title": article.title,
+                                "published": article.published,
+                                "brief": brief.model_dump(mode="json")})
+            self.done.add(article.id)
+            self.counts.briefed += 1
+            self.consecutive_backend_errors = 0
+            if article.id in self.prior_errors:
+                self.counts.recovered += 1
+            meta = brief.meta
+            if meta is not None and meta.cached:
+                self.counts.cached += 1  # a cache hit made no model call: no tokens spent
+            elif meta is not None:
+                self.counts.prompt_tokens += meta.usage.prompt_tokens
+                self.counts.completion_tokens += meta.usage.completion_tokens
+        else:
+            exc = outcome.error
+            assert exc is not None
+            usage = _usage_dict(getattr(exc, "usage", None))
+            # Failed attempts cost tokens too (ExtractionFailed carries their usage).
+            self.counts.prompt_tokens += usage["prompt_tokens"]
+            self.counts.completion_tokens += usage["completion_tokens"]
+            attempts = getattr(exc, "attempts", None)
+            self._error({
+                "id": article.id, "error_class": type(exc).__name__, "message": str(exc),
+                "attempts": attempts if isinstance(attempts, int) else None, "usage": usage,
+                "source": article.source, "url": article.url, "title": article.title,
+                "published": article.published,
+            })
+            if isinstance(exc, BackendError):
+                self.consecutive_backend_errors += 1
+            else:
+                self.consecutive_backend_errors = 0
+        if self.progress is not None:
+            self.progress.update(self.counts)
+
+    def _error(self, rec: dict[str, Any]) -> None:
+        rec["failed_at"] = _now()
+        self.errors.append(rec)
+        self.run_errors[rec["id"]] = rec
+        self.counts.errors += 1
+        self.errors_by_class[rec["error_class"]] += 1
+
+
+class _Abort(Exception):
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+def _check_systemic(run: _Run, outcome: _Outcome) -> None:
+    # A bad setting fails every article the same way; say so once instead of a million times.
+    if isinstance(outcome.error, ConfigError):
+        raise _Abort(f"stopped on a configuration error: {outcome.error}")
+    if run.consecutive_backend_errors >= MAX_CONSECUTIVE_BACKEND_ERRORS:
+        raise _Abort(f"stopped after {run.consecutive_backend_errors} backend errors in a row "
+                     f"(last: {outcome.error}); is the model endpoint up?")
+
+
+def run_batch(
+    source: InputSource | Path | str,
+    out_dir: Path | str,
+    brief_fn: BriefFn,
+    *,
+    concurrency: int = 1,
+    limit: int | None = None,
+    dry_run: bool = False,
+    is_cached: IsCached | None = None,
+    config: Config | None = None,
+    progress: ProgressSink | None = None,
+) -> BatchResult:
+    """Brief every input of ``source`` into ``out_dir``, resuming what an earlier run left.
+
+    ``source`` is an InputSource or a path (folder or .jsonl); ``brief_fn(text)`` returns a
+    Brief or raises (a SummariserError, or any Exception, becomes an error record).
+    ``concurrency`` > 1 runs brief_fn in that many threads (forced to 1 for the embedded llama
+    backend); ``limit`` caps how many articles are sent to brief_fn this run; ``dry_run`` only
+    counts (nothing is written) and asks ``is_cached(text)`` which of the to-do articles the
+    cache would answer. ``config`` supplies the model names for the report and the cost estimate.
+
+    Raises InputError for an unusable source path, BatchLocked when another run holds the
+    folder; KeyboardInterrupt/SystemExit from brief_fn propagate after the output is made
+    consistent.
+    """
+    t0 = time.monotonic()
+    started_at = _now()
+    out_dir = Path(out_dir)
+    if not isinstance(source, InputSource):
+        source = open_source(Path(source), exclude=out_dir)
+    concurrency = effective_concurrency(concurrency, config)
+
+    if dry_run:
+        return _dry_run(source, out_dir, limit=limit, is_cached=is_cached, t0=t0)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with _FolderLock(out_dir):
+        repairs = Repairs()
+        done = {rec["id"] for rec in iter_jsonl(out_dir / BRIEFS_FILE, repair=True,
+                                                repairs=repairs)}
+        prior_errors: dict[str, dict[str, Any]] = {}
+        for rec in iter_jsonl(out_dir / ERRORS_FILE, repair=True, repairs=repairs):
+            prior_errors[rec["id"]] = rec  # the latest record for an id wins
+        run = _Run(out_dir, done, prior_errors, progress)
+        status: str = "interrupted"
+        detail: str | None = None
+        try:
+            if progress is not None:
+                todo = max(source.count() - len(done), 0)
+                progress.start(min(todo, limit) if limit is not None else todo)
+            status, detail = _process(run, source, brief_fn, concurrency, limit)
+        except _Abort as abort:
+            status, detail = "aborted", abort.detail
+        except BaseException as exc:
+            what = type(exc).__name__ + (f": {exc}" if str(exc) else "")
+            detail = f"stopped by {what}; re-run the same command to resume"
+            raise
+        finally:
+            run.close()
+            # Runs on interrupts too, so errors.jsonl stays "the current failures" and the
+            # report says what happened; a hard kill skips this and the next run repairs.
+            final_errors = _finalise_errors(run, complete=status == "complete")
+            if progress is not None:
+                progress.finish(run.counts)
+            report = _build_report(
+                run, source, out_dir, final_errors, config=config, concurrency=concurrency,
+                limit=limit, status=status, detail=detail, started_at=started_at,
+                wall_time_s=time.monotonic() - t0, repairs=repairs)
+            _write_report(out_dir, report)
+    return BatchResult(
+        counts=run.counts, status=status, status_detail=detail,
+        final_briefs=len(done), final_errors=len(final_errors),
+        final_errors_by_class=dict(Counter(r["error_class"] for r in final_errors.values())),
+        errors_by_class=dict(run.errors_by_class), wall_time_s=report["wall_time_s"],
+        cost_estimate_usd=report["cost_estimate_usd"], report=report,
+    )
+
+
+def _process(run: _Run, source: InputSource, brief_fn: BriefFn, concurrency: int,
+             limit: int | None) -> tuple[str, str | None]:
+    """Feed the source through brief_fn; returns (status, detail)."""
+    counts = run.counts
+    executor = ThreadPoolExecutor(concurrency, thread_name_prefix="brief") if concurrency > 1 else None
+    in_flight: dict[Future[_Outcome], Article] = {}
+    # Enough queued work to keep every worker busy, without a future per input in memory.
+    max_in_flight = 2 * concurrency
+
+    def drain(block_until: int) -> None:
+        while len(in_flight) > block_until:
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                article = in_flight.pop(fut)
+                outcome = fut.result()  # re-raises KeyboardInterrupt/SystemExit from brief_fn
+                run.record_outcome(article, outcome)
+                _check_systemic(run, outcome)
+
+    submitted = 0
+    status: tuple[str, str | None] = ("complete", None)
+    records = iter(source)
+    try:
+        for record in records:
+            if record.id in run.done:
+                counts.inputs += 1
+                counts.skipped_done += 1
+                if run.progress is not None:
+                    run.progress.update(counts)
+                continue
+            if isinstance(record, InputProblem):
+                counts.inputs += 1
+                run.record_problem(record)
+                if run.progress is not None:
+                    run.progress.update(counts)
+                continue
+            if limit is not None and submitted >= limit:
+                status = ("limit_reached", f"--limit {limit} reached; re-run to continue")
+                break
+            counts.inputs += 1
+            submitted += 1
+            if record.id in run.prior_errors:
+                counts.retried += 1
+            if executor is None:
+                outcome = _call(brief_fn, record.text)
+                run.record_outcome(record, outcome)
+                _check_systemic(run, outcome)
+            else:
+                drain(max_in_flight - 1)
+                in_flight[executor.submit(_call, brief_fn, record.text)] = record
+        drain(0)
+    finally:
+        close = getattr(records, "close", None)
+        if close is not None:  # release the feed file now when --limit stops early
+            close()
+        if executor is not None:
+            # On an interrupt, don't wait for queued work; running calls finish in background
+            # and are redone by the next run.
+            executor.shutdown(wait=not in_flight, cancel_futures=True)
+    return status
+
+
+def _finalise_errors(run: _Run, *, complete: bool) -> dict[str, dict[str, Any]]:
+    """Rewrite errors.jsonl as the current failures and return them.
+
+    This run's failures, plus, unless the run read its whole input, earlier failures it did not
+    reach. Ids now in briefs.jsonl are never failures. After a complete run an earlier failure
+    not seen again is dropped: that input is gone.
+    """
+    final: dict[str, dict[str, Any]] = {}
+    if not complete:
+        for id_, rec in run.prior_errors.items():
+            if id_ not in run.done and id_ not in run.run_errors:
+                final[id_] = rec
+    for id_, rec in run.run_errors.items():
+        if id_ not in run.done:
+            final[id_] = rec
+    _write_atomic(run.out_dir / ERRORS_FILE, b"".join(dumps_line(r) for r in final.values()))
+    return final
+
+
+def _build_report(run: _Run, source: InputSource, out_dir: Path,
+                  final_errors: dict[str, dict[str, Any]], *, config: Config | None,
+                  concurrency: int, limit: int | None, status: str, detail: str | None,
+                  started_at: str, wall_time_s: float, repairs: Repairs) -> dict[str, Any]:
+    c = run.counts
+    cost = config.estimate_cost(c.prompt_tokens, c.completion_tokens) if config else None
+    digest = build_digest(iter_jsonl(out_dir / BRIEFS_FILE))
+    return {
+        "report_version": 1,
+        "status": status,
+        "status_detail": detail,
+        "started_at": started_at,
+        "finished_at": _now(),
+        "wall_time_s": round(wall_time_s, 3),
+        "input": str(source.path),
+        "input_kind": source.kind,
+        "out_dir": str(out_dir),
+        "settings": {
+            "concurrency": concurrency, "limit": limit,
+            "backend": config.backend if config else None,
+            "model": config.model if config else None,
+            "strategy": config.strategy if config else None,
+            "use_cache": config.use_cache if config else None,
+        },
+        "counts": {k: v for k, v in asdict(c).items()
+                   if k not in ("prompt_tokens", "completion_tokens", "deferred")},
+        "errors_by_class": dict(run.errors_by_class),
+        "final": {
+            "briefs": len(run.done),
+            "errors": len(final_errors),
+            "errors_by_class": dict(Counter(r["error_class"] for r in final_errors.values())),
+        },
+        "tokens": {"prompt": c.prompt_tokens, "completion": c.completion_tokens,
+                   "total": c.prompt_tokens + c.completion_tokens},
+        "cache_hits": c.cached,
+        "cost_estimate_usd": cost,
+        "ignored": {"count": source.ignored.count, "examples": source.ignored.examples},
+        "repairs": asdict(repairs),
+        "digest": digest,
+    }
+
+
+def _write_report(out_dir: Path, report: dict[str, Any]) -> None:
+    _write_atomic(out_dir / REPORT_JSON, dumps_report(report).encode())
+    _write_atomic(out_dir / REPORT_MD, render_markdown(report).encode())
+
+
+def _dry_run(source: InputSource, out_dir: Path, *, limit: int | None,
+             is_cached: IsCached | None, t0: float) -> BatchResult:
+    """Count what a run would do; reads the output folder but writes nothing."""
+    done = {rec["id"] for rec in iter_jsonl(out_dir / BRIEFS_FILE)}
+    prior_errors = {rec["id"]: rec for rec in iter_jsonl(out_dir / ERRORS_FILE)}
+    counts = RunCounts()
+    problems: Counter[str] = Counter()
+    for record in source:
+        counts.inputs += 1
+        if record.id in done:
+            counts.skipped_done += 1
+        elif isinstance(record, InputProblem):
+            counts.input_problems += 1
+            counts.errors += 1
+            problems[record.error_class] += 1
+        elif limit is not None and counts.briefed >= limit:
+            counts.deferred += 1
+        else:
+            counts.briefed += 1
+            if record.id in prior_errors:
+                counts.retried += 1
+            if is_cached is not None:
+                try:
+                    counts.cached += bool(is_cached(record.text))
+                except Exception as exc:  # a cache probe failing must not fail the count
+                    log.warning("cache check failed for %s: %s", record.id, exc)
+    return BatchResult(
+        counts=counts, status="dry_run", final_briefs=len(done),
+        final_errors=len(prior_errors),
+        final_errors_by_class=dict(Counter(str(r.get("error_class")) for r in prior_errors.values())),
+        errors_by_class=dict(problems), wall_time_s=round(time.monotonic() - t0, 3),
+        cached_known=is_cached is not None,
+    )
