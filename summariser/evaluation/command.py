@@ -1,0 +1,100 @@
+"""`summariser eval`: run the gold cases through summarise(), write reports, gate on regressions.
+
+Registered into the main CLI group with `main.add_command(eval_command)`.
+Tests replace `_brief_fn_factory` to run the command without a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from summariser.config import Config
+from summariser.errors import ConfigError, ModelFileError, SummariserError
+from summariser.evaluation.compare import compare, load_report, load_thresholds
+from summariser.evaluation.gold import load_cases
+from summariser.evaluation.reports import to_json, to_markdown, write_reports
+from summariser.evaluation.runner import BriefFn, CaseResult, run_eval
+
+
+def _summarise_with(config: Config) -> BriefFn:
+    # Imported at call time: loading the command (and its tests) must not depend on the
+    # pipeline, which only a real run needs.
+    from summariser import summarise
+
+    def brief_fn(text: str) -> object:
+        return summarise(text, config)
+
+    return brief_fn
+
+
+# config -> brief function; module-level so tests can swap in a fake without a model.
+_brief_fn_factory: Callable[[Config], BriefFn] = _summarise_with
+
+# Errors that would fail every case identically: stop at the first instead of recording N.
+_FATAL = (ConfigError, ModelFileError)
+
+
+def _progress(result: CaseResult) -> None:
+    verdict = "pass" if result.passed else "FAIL"
+    click.echo(f"  {result.case.id:<32} {verdict:<4} {result.latency_s:6.1f}s", err=True)
+
+
+@click.command("eval")
+@click.option("--model", help="Model name (local GGUF name or remote model id).")
+@click.option("--backend", type=click.Choice(["llama", "openai", "fake"]), help="LLM backend.")
+@click.option("--base-url", help="OpenAI-compatible endpoint URL.")
+@click.option("--strategy", type=click.Choice(["focused", "single"]), help="Extraction strategy.")
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True,
+              help="Which gold cases to run.")
+@click.option("--cases", "cases_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("evals"), show_default=True,
+              help="Eval data folder (holds manifest.json and cases/).")
+@click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("reports/eval"), show_default=True, help="Where the reports are written.")
+@click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A previous eval.json to compare against.")
+@click.option("--thresholds", "thresholds_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Thresholds file  [default: CASES/thresholds.toml when present]")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON report instead of Markdown.")
+@click.option("--no-cache", is_flag=True, help="Ignore cached briefs (measure real latency and cost).")
+@click.option("--limit", type=click.IntRange(min=1), help="Run only the first N cases (by id).")
+def eval_command(model: str | None, backend: str | None, base_url: str | None, strategy: str | None,
+                 split: str, cases_dir: Path, report_dir: Path, baseline: Path | None,
+                 thresholds_path: Path | None, as_json: bool, no_cache: bool, limit: int | None) -> None:
+    """Measure the summariser on the gold eval cases; exit 1 on a regression."""
+    if not (cases_dir / "manifest.json").is_file():
+        raise click.ClickException(
+            f"No eval cases in {cases_dir} (expected {cases_dir / 'manifest.json'}). "
+            "Run from the repository root or pass --cases DIR."
+        )
+    if thresholds_path is None and (cases_dir / "thresholds.toml").is_file():
+        thresholds_path = cases_dir / "thresholds.toml"
+    # Everything a typo can break is read before the (slow) run, not after it.
+    try:
+        cases = load_cases(cases_dir, split=split, limit=limit)
+        thresholds = load_thresholds(thresholds_path)
+        baseline_report = load_report(baseline) if baseline is not None else None
+    except ValueError as exc:  # GoldError, bad TOML/JSON, unknown metric names
+        raise click.ClickException(str(exc)) from exc
+    try:
+        config = Config.from_env(model=model, backend=backend, base_url=base_url, strategy=strategy,
+                                 use_cache=False if no_cache else None)
+        click.echo(f"Running {len(cases)} case(s) with {config.backend}:{config.model} "
+                   f"({config.strategy})", err=True)
+        report = run_eval(cases, _brief_fn_factory(config), estimate_cost=config.estimate_cost,
+                          fatal=_FATAL, on_result=_progress)
+    except SummariserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    paths = write_reports(report, report_dir)
+    click.echo(to_json(report) if as_json else to_markdown(report), nl=False)
+    click.echo(f"Reports: {', '.join(str(p) for p in paths.values())}", err=True)
+    if thresholds_path is None:
+        click.echo("No thresholds file: only the baseline (if any) gates this run.", err=True)
+    regressions = compare(report, baseline_report, thresholds)
+    for problem in regressions:
+        click.echo(f"REGRESSION: {problem}", err=True)
+    if regressions:
+        click.get_current_context().exit(1)

@@ -1,0 +1,509 @@
+"""Scorers: each compares one aspect of a predicted Brief with a GoldCase.
+
+Conventions (also in evals/README.md):
+
+* Matching is one-to-one and maximal (augmenting paths), trying required gold first, so a
+  duplicate prediction can never steal a required figure's match from a correct one.
+* Optional gold is free both ways: matching it counts as a true positive, missing it costs
+  nothing. Recall = matched / (required + matched optional); required recall = matched required
+  / required.
+* An unmatched prediction is a false positive unless it also fits an optional gold item (a
+  second phrasing of a vague or background figure); those are "ignored". A duplicate of a
+  required figure is a false positive.
+* A prediction that hits a trap (page noise, a population, another story's number) is always a
+  false positive and never matched.
+* Empty denominators: precision with no predictions is 1.0 when nothing was required, else 0.0
+  (saying nothing about an article with required figures is not "precise"); recall with nothing
+  required and nothing matched is 1.0; attribute accuracies over zero matches are None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from summariser.evaluation.gold import EvalCase, GoldEntity, GoldFigure, Trap
+from summariser.evaluation.text import (
+    contains_phrase,
+    figure_label,
+    find_quote,
+    fold,
+    name_variants,
+    numbers_in,
+)
+from summariser.schemas.brief import Brief
+
+KINDS = ("killed", "injured", "missing", "displaced")
+ATTRIBUTES = ("group", "reported_by", "scope", "route")
+
+
+@dataclass(frozen=True)
+class PredictedFigure:
+    """A casualty or displacement entry of a Brief, flattened so all four kinds score alike."""
+
+    path: str  # where it sits in the brief, e.g. "casualties[2]"
+    kind: str
+    count: int | None
+    low: int | None
+    high: int | None
+    qualifier: str
+    group: str
+    reported_by: str | None
+    scope: str
+    evidence: str
+    span: tuple[int, int] | None = None
+    origin: str | None = None
+    destination: str | None = None
+
+    @property
+    def numbers(self) -> list[int]:
+        """count, low, high: the ones given."""
+        return [v for v in (self.count, self.low, self.high) if v is not None]
+
+    @property
+    def label(self) -> str:
+        """Short human label, e.g. "killed 700"."""
+        return figure_label(self.kind, self.count, self.low, self.high)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "path": self.path, "kind": self.kind, "count": self.count, "low": self.low,
+            "high": self.high, "qualifier": self.qualifier, "group": self.group,
+            "reported_by": self.reported_by, "scope": self.scope, "evidence": self.evidence,
+            "span": list(self.span) if self.span else None, "origin": self.origin,
+            "destination": self.destination,
+        }
+
+
+def predicted_figures(brief: Brief) -> list[PredictedFigure]:
+    """All figures of a brief: casualties (killed/injured/missing) then displacement."""
+    out = [
+        PredictedFigure(
+            path=f"casualties[{i}]", kind=c.kind, count=c.count, low=c.low, high=c.high,
+            qualifier=c.qualifier, group=c.group, reported_by=c.reported_by, scope=c.scope,
+            evidence=c.evidence, span=c.span,
+        )
+        for i, c in enumerate(brief.casualties)
+    ]
+    out += [
+        PredictedFigure(
+            path=f"displacement[{i}]", kind="displaced", count=d.count, low=d.low, high=d.high,
+            qualifier=d.qualifier, group=d.group, reported_by=d.reported_by, scope=d.scope,
+            evidence=d.evidence, span=d.span, origin=d.origin, destination=d.destination,
+        )
+        for i, d in enumerate(brief.displacement)
+    ]
+    return out
+
+
+# --- generic one-to-one matching ----------------------------------------------------------------
+
+
+def max_matching(order: Sequence[int], candidates: Callable[[int], Sequence[int]]) -> dict[int, int]:
+    """Maximum one-to-one matching gold -> prediction (Kuhn's augmenting paths).
+
+    Gold items are tried in `order`; an augmenting path never unmatches an already matched gold
+    item, so putting required items first maximises required matches before optional ones.
+    `candidates(g)` lists compatible predictions, best first (ties go to the earlier one).
+    """
+    owner: dict[int, int] = {}  # prediction -> gold
+
+    def assign(g: int, seen: set[int]) -> bool:
+        for p in candidates(g):
+            if p in seen:
+                continue
+            seen.add(p)
+            if p not in owner or assign(owner[p], seen):
+                owner[p] = g
+                return True
+        return False
+
+    for g in order:
+        assign(g, set())
+    return {g: p for p, g in owner.items()}
+
+
+@dataclass
+class Tally:
+    """Additive counts behind precision/recall, so splits can be micro-averaged by summing."""
+
+    required: int = 0
+    required_matched: int = 0
+    optional_matched: int = 0
+    false_positives: int = 0
+
+    @property
+    def true_positives(self) -> int:
+        """Matched gold items, required or optional."""
+        return self.required_matched + self.optional_matched
+
+    def __add__(self, other: Tally) -> Tally:
+        """Field-wise sum (micro-averaging)."""
+        return Tally(self.required + other.required,
+                     self.required_matched + other.required_matched,
+                     self.optional_matched + other.optional_matched,
+                     self.false_positives + other.false_positives)
+
+    def precision(self) -> float:
+        """See the module docstring for the empty case."""
+        claimed = self.true_positives + self.false_positives
+        if claimed == 0:
+            return 1.0 if self.required == 0 else 0.0
+        return self.true_positives / claimed
+
+    def recall(self) -> float:
+        """Matched over required plus matched optional."""
+        expected = self.required + self.optional_matched
+        return 1.0 if expected == 0 else self.true_positives / expected
+
+    def required_recall(self) -> float:
+        """Matched required over required; 1.0 when nothing was required."""
+        return 1.0 if self.required == 0 else self.required_matched / self.required
+
+    def f1(self) -> float:
+        """Harmonic mean of precision and recall (0.0 when both are 0)."""
+        p, r = self.precision(), self.recall()
+        return 0.0 if p + r == 0 else 2 * p * r / (p + r)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Counts plus the derived rates."""
+        return {
+            "required": self.required, "required_matched": self.required_matched,
+            "optional_matched": self.optional_matched, "false_positives": self.false_positives,
+            "precision": self.precision(), "recall": self.recall(),
+            "required_recall": self.required_recall(), "f1": self.f1(),
+        }
+
+
+# --- figures --------------------------------------------------------------------------------------
+
+
+def figure_fits(pred: PredictedFigure, gold: GoldFigure) -> bool:
+    """Whether `pred` can stand for `gold`: same kind and compatible numbers.
+
+    A predicted count must lie in the gold accept range; a predicted low-high range (count
+    null, an open end allowed) must overlap it; a prediction with no number at all can only
+    stand for an optional gold figure that has no count either ("dozens", "casualties").
+    """
+    if pred.kind != gold.kind:
+        return False
+    if pred.count is not None:
+        return gold.accept is not None and gold.accept[0] <= pred.count <= gold.accept[1]
+    if pred.low is None and pred.high is None:
+        return not gold.required and gold.count is None
+    if gold.accept is None:
+        return False
+    low = pred.low if pred.low is not None else float("-inf")
+    high = pred.high if pred.high is not None else float("inf")
+    return low <= gold.accept[1] and high >= gold.accept[0]
+
+
+def _accepted(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def attribution_matches(predicted: str | None, accepted: Sequence[str]) -> bool:
+    """Whether a predicted source names one of the accepted ones.
+
+    Word-level containment either way after normalising ("the Britain-based Syrian Observatory
+    for Human Rights" contains "Syrian Observatory for Human Rights"; "UN" lies in "UN OCHA"),
+    so a model that quotes more or less of the attribution is not penalised, while "UN" does not
+    match inside "united".
+    """
+    if not predicted or not predicted.strip():
+        return False
+    return any(contains_phrase(predicted, a) or contains_phrase(a, predicted) for a in accepted)
+
+
+@dataclass(frozen=True)
+class FigureMatch:
+    """A gold figure, the prediction standing for it, and which attributes agree."""
+
+    gold_index: int
+    gold: GoldFigure
+    pred: PredictedFigure
+    checks: dict[str, bool | None]  # attribute -> correct? (None: gold does not score it)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"gold_index": self.gold_index, "gold": self.gold.model_dump(mode="json"),
+                "predicted": self.pred.to_dict(), "checks": self.checks}
+
+
+def attribute_checks(pred: PredictedFigure, gold: GoldFigure) -> dict[str, bool | None]:
+    """group / reported_by / scope / route agreement of a matched pair (None = not scored)."""
+    groups, scopes = _accepted(gold.group), _accepted(gold.scope)
+    route: bool | None = None
+    if gold.kind == "displaced" and (gold.origin or gold.destination):
+        route = all(
+            attribution_matches(value, accepted)
+            for value, accepted in ((pred.origin, gold.origin), (pred.destination, gold.destination))
+            if accepted
+        )
+    return {
+        "group": (pred.group in groups) if groups else None,
+        "reported_by": attribution_matches(pred.reported_by, gold.reported_by) if gold.reported_by else None,
+        "scope": (pred.scope in scopes) if scopes else None,
+        "route": route,
+    }
+
+
+@dataclass
+class FigureScore:
+    """How the predicted figures of one brief compare with the gold figures."""
+
+    matches: list[FigureMatch] = field(default_factory=list)
+    missed: list[tuple[int, GoldFigure]] = field(default_factory=list)
+    false_positives: list[PredictedFigure] = field(default_factory=list)
+    ignored: list[PredictedFigure] = field(default_factory=list)
+    trap_hits: list[tuple[PredictedFigure, Trap]] = field(default_factory=list)
+    gold: list[GoldFigure] = field(default_factory=list)
+
+    def tally(self, kind: str | None = None) -> Tally:
+        """Counts for one kind, or all kinds."""
+        def want(k: str) -> bool:
+            return kind is None or k == kind
+
+        return Tally(
+            required=sum(1 for g in self.gold if g.required and want(g.kind)),
+            required_matched=sum(1 for m in self.matches if m.gold.required and want(m.gold.kind)),
+            optional_matched=sum(1 for m in self.matches if not m.gold.required and want(m.gold.kind)),
+            false_positives=sum(1 for p in self.false_positives if want(p.kind)),
+        )
+
+    def attribute_tally(self) -> dict[str, tuple[int, int]]:
+        """attribute -> (correct, scored) over the matched pairs."""
+        out: dict[str, tuple[int, int]] = {}
+        for name in ATTRIBUTES:
+            results = [m.checks[name] for m in self.matches if m.checks[name] is not None]
+            out[name] = (sum(1 for r in results if r), len(results))
+        return out
+
+    @property
+    def missed_required(self) -> list[tuple[int, GoldFigure]]:
+        """(gold index, gold figure) of every required figure nobody matched."""
+        return [(i, g) for i, g in self.missed if g.required]
+
+
+def trap_hit(pred: PredictedFigure, traps: Sequence[Trap], text: str) -> Trap | None:
+    """The first trap `pred` falls into: its evidence overlaps the trap text in the article, or
+    one of its numbers equals a trap value."""
+    where = evidence_location(pred, text)
+    for trap in traps:
+        if set(pred.numbers) & set(trap.values):
+            return trap
+        at = find_quote(trap.text, text)
+        if where and at and where[0] < at[1] and at[0] < where[1]:
+            return trap
+    return None
+
+
+def evidence_location(pred: PredictedFigure, text: str) -> tuple[int, int] | None:
+    """Where the figure's evidence is in `text`: its span when the span holds the evidence,
+    else the first place the quote is found; None when it is nowhere."""
+    if pred.span and _span_holds(pred.span, pred.evidence, text):
+        return pred.span
+    return find_quote(pred.evidence, text)
+
+
+def _span_holds(span: tuple[int, int], evidence: str, text: str) -> bool:
+    start, end = span
+    return 0 <= start < end <= len(text) and fold(text[start:end]) == fold(evidence)
+
+
+def score_figures(preds: Sequence[PredictedFigure], gold: Sequence[GoldFigure],
+                  traps: Sequence[Trap] = (), text: str = "") -> FigureScore:
+    """Match predictions to gold figures (see the module docstring for the rules)."""
+    score = FigureScore(gold=list(gold))
+    eligible: list[int] = []
+    for i, pred in enumerate(preds):
+        trap = trap_hit(pred, traps, text) if traps else None
+        if trap is not None:
+            score.trap_hits.append((pred, trap))
+            score.false_positives.append(pred)
+        else:
+            eligible.append(i)
+
+    def candidates(g: int) -> list[int]:
+        fits = [p for p in eligible if figure_fits(preds[p], gold[g])]
+        # Prefer the exact count, then the fewest disagreeing attributes, so attribute accuracy
+        # is measured on the prediction a reader would pair with this gold figure.
+        def disagreements(p: int) -> int:
+            return sum(v is False for v in attribute_checks(preds[p], gold[g]).values())
+
+        return sorted(fits, key=lambda p: (preds[p].count != gold[g].count, disagreements(p), p))
+
+    order = sorted(range(len(gold)), key=lambda g: (not gold[g].required, g))
+    pairs = max_matching(order, candidates)
+    for g in range(len(gold)):
+        if g in pairs:
+            pred = preds[pairs[g]]
+            score.matches.append(FigureMatch(g, gold[g], pred, attribute_checks(pred, gold[g])))
+        else:
+            score.missed.append((g, gold[g]))
+    used = set(pairs.values())
+    for p in eligible:
+        if p in used:
+            continue
+        if any(not g.required and figure_fits(preds[p], g) for g in gold):
+            score.ignored.append(preds[p])
+        else:
+            score.false_positives.append(preds[p])
+    return score
+
+
+# --- actors and places ------------------------------------------------------------------------------
+
+
+@dataclass
+class EntityScore:
+    """Predicted names vs gold actors or places."""
+
+    matched: list[tuple[str, GoldEntity]] = field(default_factory=list)
+    missed: list[GoldEntity] = field(default_factory=list)
+    false_positives: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    tally: Tally = field(default_factory=Tally)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "matched": [{"predicted": p, "gold": g.name, "required": g.required} for p, g in self.matched],
+            "missed": [{"gold": g.name, "required": g.required} for g in self.missed],
+            "false_positives": self.false_positives,
+            "ignored": self.ignored,
+            **self.tally.to_dict(),
+        }
+
+
+def entity_fits(pred_names: Sequence[str], gold: GoldEntity) -> bool:
+    """Whether any form of any predicted name equals any form of the gold name or its aliases."""
+    pred_forms = set().union(*(name_variants(n) for n in pred_names)) if pred_names else set()
+    gold_forms = set().union(*(name_variants(n) for n in (gold.name, *gold.aliases)))
+    return bool(pred_forms & gold_forms)
+
+
+def score_entities(preds: Sequence[Sequence[str]], gold: Sequence[GoldEntity]) -> EntityScore:
+    """Match predicted entities (each: its name then its aliases) to gold, like figures."""
+    fits = [[p for p in range(len(preds)) if entity_fits(preds[p], g)] for g in gold]
+    order = sorted(range(len(gold)), key=lambda g: (not gold[g].required, g))
+    pairs = max_matching(order, lambda g: fits[g])
+    score = EntityScore()
+    for g, item in enumerate(gold):
+        if g in pairs:
+            score.matched.append((preds[pairs[g]][0], item))
+        else:
+            score.missed.append(item)
+    used = set(pairs.values())
+    for p, names in enumerate(preds):
+        if p in used:
+            continue
+        if any(not g.required and entity_fits(names, g) for g in gold):
+            score.ignored.append(names[0])
+        else:
+            score.false_positives.append(names[0])
+    score.tally = Tally(
+        required=sum(1 for g in gold if g.required),
+        required_matched=sum(1 for _, g in score.matched if g.required),
+        optional_matched=sum(1 for _, g in score.matched if not g.required),
+        false_positives=len(score.false_positives),
+    )
+    return score
+
+
+# --- grounding and invented numbers --------------------------------------------------------------------
+
+
+def is_grounded(pred: PredictedFigure, text: str) -> bool:
+    """Whether the figure's evidence is really in the article.
+
+    Its span counts when the text there equals the evidence; otherwise the quote must be found
+    by text.find_quote (case, whitespace, quote/dash styles, enclosing quotes and marked
+    elisions aside). Deliberately not the pipeline's own locate(): the eval must not grade the
+    verifier with the verifier.
+    """
+    return bool(pred.evidence.strip()) and evidence_location(pred, text) is not None
+
+
+def invented_numbers(pred: PredictedFigure, stated: set[int]) -> list[int]:
+    """Numbers of `pred` the article never states (empty when none).
+
+    Figures without a count (vague: "dozens") are skipped, their bounds come from a
+    convention. A count is traceable when stated, or when it lies between a stated low and a
+    stated high (a midpoint of "between 115 and 120"); bounds around a stated count may be the
+    approximation convention's ("about 110"), so only an untraceable count's numbers are listed.
+    """
+    if pred.count is None:
+        return []
+    stated = stated | {0}  # "no casualties" states zero without a digit
+    if pred.count in stated:
+        return []
+    if (pred.low is not None and pred.high is not None and pred.low in stated
+            and pred.high in stated and pred.low <= pred.count <= pred.high):
+        return []
+    return [v for v in pred.numbers if v not in stated]
+
+
+# --- one case -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseScore:
+    """Every scorer's verdict on one brief (or on no brief, when the run failed)."""
+
+    figures: FigureScore
+    actors: EntityScore
+    places: EntityScore
+    conflict_correct: bool
+    predicted_figures: list[PredictedFigure]
+    ungrounded: list[PredictedFigure]
+    invented: list[tuple[PredictedFigure, list[int]]]
+
+    @property
+    def grounded(self) -> int:
+        """How many predicted figures have evidence found in the article."""
+        return len(self.predicted_figures) - len(self.ungrounded)
+
+    @property
+    def invented_count(self) -> int:
+        """How many predicted numbers the article never states."""
+        return sum(len(values) for _, values in self.invented)
+
+    def failures(self) -> list[str]:
+        """Why this case fails, one line each; empty when it passes."""
+        out = []
+        if not self.conflict_correct:
+            out.append("is_conflict_report is wrong")
+        for _, g in self.figures.missed_required:
+            source = f" ({g.reported_by[0]})" if g.reported_by else ""
+            out.append(f"missed required {g.label}{source}: {g.evidence!r}")
+        for pred, values in self.invented:
+            out.append(f"invented number(s) {', '.join(map(str, values))} in {pred.path}: {pred.evidence!r}")
+        for pred in self.ungrounded:
+            out.append(f"ungrounded evidence in {pred.path} ({pred.label}): {pred.evidence!r}")
+        for pred, trap in self.figures.trap_hits:
+            out.append(f"trap: {pred.path} ({pred.label}) comes from {trap.text!r} ({trap.why})")
+        return out
+
+
+def score_case(case: EvalCase, brief: Brief | None) -> CaseScore:
+    """Score one brief against its case's gold; `brief=None` (the run failed) misses everything."""
+    gold = case.gold
+    preds = predicted_figures(brief) if brief is not None else []
+    actors = [[a.name, *a.aliases] for a in brief.actors] if brief is not None else []
+    places = [[loc.name] for loc in brief.locations] if brief is not None else []
+    stated = numbers_in(case.text)
+    invented = [(p, values) for p in preds if (values := invented_numbers(p, stated))]
+    return CaseScore(
+        figures=score_figures(preds, gold.figures, gold.traps, case.text),
+        actors=score_entities(actors, gold.actors),
+        places=score_entities(places, gold.locations),
+        conflict_correct=brief is not None and brief.is_conflict_report == gold.is_conflict_report,
+        predicted_figures=preds,
+        ungrounded=[p for p in preds if not is_grounded(p, case.text)],
+        invented=invented,
+    )
