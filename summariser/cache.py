@@ -8,10 +8,12 @@ is never part of a key or a value. A corrupted or deleted cache directory is reb
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import shutil
+import threading
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,9 @@ from summariser.schemas.brief import Brief
 log = logging.getLogger(__name__)
 
 
+@functools.cache
 def schema_hash() -> str:
+    # Cached: generating the Brief JSON schema costs ~20 ms, and every summarise() asks twice.
     schema = json.dumps(Brief.model_json_schema(), sort_keys=True).encode()
     return hashlib.sha256(schema).hexdigest()[:16]
 
@@ -48,7 +52,9 @@ class BriefCache:
     def __init__(self, directory: Path, size_limit: int):
         self.directory = Path(directory)
         self.size_limit = size_limit
+        self._lock = threading.Lock()
         self._cache = self._open()
+        self._db = self._db_identity()
 
     def _open(self) -> Any:
         import diskcache
@@ -60,12 +66,35 @@ class BriefCache:
             shutil.rmtree(self.directory, ignore_errors=True)
             return diskcache.Cache(str(self.directory), size_limit=self.size_limit)
 
+    def _db_identity(self) -> tuple[int, int] | None:
+        try:
+            st = (self.directory / "cache.db").stat()
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
+    def _reopen(self, seen: tuple[int, int] | None) -> None:
+        with self._lock:  # one thread rebuilds; the others then see the new database
+            if self._db == seen:
+                self._cache = self._open()
+                self._db = self._db_identity()
+
+    def _check_directory(self) -> None:
+        # A directory deleted (or rebuilt by another process) under an open cache keeps
+        # "working" on the unlinked files and silently loses every later write: notice that the
+        # database on disk is no longer the one open, and open the one that should be there.
+        seen = self._db
+        if self._db_identity() != seen:
+            log.warning("cache database in %s was deleted or replaced; reopening", self.directory)
+            self._reopen(seen)
+
     def get(self, key: str) -> Brief | None:
+        self._check_directory()
         try:
             value = self._cache.get(key)
         except Exception as exc:  # deleted under us or corrupted: a miss, then heal
             log.warning("cache read failed (%s); reopening", exc)
-            self._cache = self._open()
+            self._reopen(self._db)
             return None
         if value is None:
             return None
@@ -75,11 +104,12 @@ class BriefCache:
             return None
 
     def set(self, key: str, brief: Brief) -> None:
+        self._check_directory()
         try:
             self._cache.set(key, brief.model_dump_json())
         except Exception as exc:
             log.warning("cache write failed (%s); reopening", exc)
-            self._cache = self._open()
+            self._reopen(self._db)
 
     def stats(self) -> dict[str, Any]:
         return {"directory": str(self.directory), "entries": len(self._cache),

@@ -13,7 +13,9 @@ from functools import lru_cache
 from summariser.backends import get_backend
 from summariser.backends.base import Backend
 from summariser.cache import BriefCache, cache_key, schema_hash
+from summariser.chunking import max_article_chars, merge_briefs, split_article
 from summariser.config import Config
+from summariser.grounding import locate
 from summariser.pipeline import STRATEGIES, Run
 from summariser.prompting import load_prompts
 from summariser.schemas.brief import Brief, Meta
@@ -53,6 +55,28 @@ def _key(article: str, config: Config, backend: Backend | None) -> str:
                      schema=schema_hash(), strategy=config.strategy, article=article)
 
 
+def _rebased(brief: Brief, article: str) -> Brief | None:
+    """A cached brief re-pointed at *this* text of the article.
+
+    The key ignores whitespace differences (CRLF, indented lines, a leading blank line), which
+    shift offsets: every span must index the text passed in now, not the one that was cached.
+    None when some evidence cannot be found again (then the hit is treated as a miss).
+    """
+    updates: dict[str, list] = {}
+    for name in ("casualties", "displacement", "control_changes"):
+        items = []
+        for item in getattr(brief, name):
+            span = item.span
+            if span is None or article[span[0]:span[1]] != item.evidence:
+                span = locate(item.evidence, article)
+                if span is None:
+                    return None
+                item = item.model_copy(update={"span": span, "evidence": article[span[0]:span[1]]})
+            items.append(item)
+        updates[name] = items
+    return brief.model_copy(update=updates)
+
+
 def is_cached(text: str, config: Config | None = None, *, backend: Backend | None = None) -> bool:
     """Whether summarise(text, config) would be served from the cache (no model call)."""
     config = config or Config.from_env()
@@ -60,6 +84,20 @@ def is_cached(text: str, config: Config | None = None, *, backend: Backend | Non
         return False
     cache = _cache_for(str(config.resolved_cache_dir), config.cache_size_limit_bytes)
     return cache.get(_key(validate_article(text), config, backend)) is not None
+
+
+def _brief_in_parts(article: str, run: Run, config: Config) -> Brief:
+    """Brief the article, split into parts that fit the model's context when it is too long:
+    nothing is silently truncated; spans in the merged brief index the whole article."""
+    strategy = STRATEGIES[config.strategy]
+    parts = split_article(article, max_article_chars(config.n_ctx, article))
+    if len(parts) == 1:
+        return strategy(article, run)
+    pieces = []
+    for offset, piece in parts:
+        run.warnings = []  # each part reports its own warnings; merge_briefs concatenates them
+        pieces.append((offset, strategy(piece, run)))
+    return merge_briefs(pieces, article)
 
 
 def summarise(text: str, config: Config | None = None, *, backend: Backend | None = None) -> Brief:
@@ -83,13 +121,14 @@ def summarise(text: str, config: Config | None = None, *, backend: Backend | Non
         if config.use_cache else None
     if cache is not None:
         hit = cache.get(key)
+        hit = _rebased(hit, article) if hit is not None else None
         if hit is not None and hit.meta is not None:
             meta = hit.meta.model_copy(update={"cached": True,
                                                "latency_s": round(time.perf_counter() - started, 4)})
             return hit.model_copy(update={"meta": meta})
     active = backend or _backend_for(config)
     run = Run(backend=active)
-    brief = STRATEGIES[config.strategy](article, run)
+    brief = _brief_in_parts(article, run, config)
     prompts = load_prompts()
     brief.meta = Meta(
         model=active.model, backend=active.name, strategy=config.strategy,

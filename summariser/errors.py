@@ -25,7 +25,16 @@ class ModelFileError(SummariserError):
 
 
 class BackendError(SummariserError):
-    """The LLM backend could not be reached or kept failing with transient errors."""
+    """The LLM backend could not be reached or kept failing with transient errors.
+
+    Like ExtractionFailed it carries what the failure cost, where known: ``attempts`` (model
+    calls made, failed ones included) and ``usage`` (tokens the endpoint reported).
+    """
+
+    def __init__(self, message: str, *, attempts: int | None = None, usage: Usage | None = None):
+        super().__init__(message)
+        self.attempts = attempts
+        self.usage = usage
 
 
 class ExtractionFailed(SummariserError):

@@ -36,6 +36,16 @@ class LLMResult:
     raw: str
     usage: Usage = field(default_factory=Usage)
     attempts: int = 1
+    truncated: bool = False  # output hit its token cap or a loop was cut; `parsed` was salvaged
+
+
+@dataclass
+class Generation:
+    """One raw model call: the text, what it cost, and whether it was cut short."""
+
+    raw: str
+    usage: Usage
+    truncated: bool = False
 
 
 @runtime_checkable
@@ -74,34 +84,101 @@ def parse_json_model(model: type[BaseModel], raw: str) -> BaseModel:
     return model.model_validate_json(text)
 
 
+def close_truncated_json(raw: str) -> str | None:
+    """Cut a JSON text that stopped mid-way back to its last complete value and close it.
+
+    '{"a": [1, 2], "b": "unfinis' -> '{"a": [1, 2]}'. Returns None when nothing complete is left.
+    Used only on output that hit its token cap: re-asking would hit the same cap again.
+    """
+    stack: list[str] = []
+    in_string = escaped = False
+    last_good: tuple[int, list[str]] | None = None  # (cut position, open brackets there)
+    for i, ch in enumerate(raw):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+            continue
+        if ch == '"':
+            in_string = True
+        elif ch in "{[":
+            stack.append("}" if ch == "{" else "]")
+        elif ch in "}]":
+            if not stack:
+                return None
+            stack.pop()
+            last_good = (i + 1, list(stack))
+        elif ch == "," and stack:
+            last_good = (i, list(stack))
+    if last_good is None:
+        return None
+    cut, still_open = last_good
+    return raw[:cut].rstrip().rstrip(",") + "".join(reversed(still_open))
+
+
+def fill_missing(model: type[BaseModel], data: Any) -> Any:
+    """Give fields a cut-short answer never reached their empty value ("" / [] / None), so the
+    complete part of it can still be used. Top level only: a half-written item was cut off."""
+    if not isinstance(data, dict):
+        return data
+    for name, info in model.model_fields.items():
+        if name in data or not info.is_required():
+            continue
+        annotation = str(info.annotation)
+        if annotation.startswith("list"):
+            data[name] = []
+        elif "None" in annotation:
+            data[name] = None
+        elif annotation == "<class 'str'>":
+            data[name] = ""
+    return data
+
+
 def complete_with_reask(
-    generate: Callable[[list[Message]], tuple[str, Usage]],
+    generate: Callable[[list[Message]], Generation],
     request: LLMRequest,
     max_validation_retries: int,
 ) -> LLMResult:
     """Call `generate`, validate, re-ask with the validation error up to N times.
 
-    `generate(messages) -> (raw_text, usage)` does one model call (with its own transient-error
-    retries). Usage is summed over all attempts, successful or not.
+    `generate(messages) -> Generation` does one model call (with its own transient-error
+    retries). Usage is summed over all attempts, successful or not. Output cut short by its token
+    cap (or a detected loop) is not re-asked, which would pay for the same cut again; it is
+    closed at its last complete value and accepted if that validates.
     """
     messages = list(request.messages)
     usage = Usage()
     raw = ""
     last_error: Exception | None = None
+    attempt = 0
     for attempt in range(1, max_validation_retries + 2):
-        raw, call_usage = generate(messages)
-        usage = usage + call_usage
+        gen = generate(messages)
+        raw = gen.raw
+        usage = usage + gen.usage
         try:
             parsed = parse_json_model(request.response_model, raw)
+            return LLMResult(parsed=parsed, raw=raw, usage=usage, attempts=attempt)
         except (ValidationError, json.JSONDecodeError, ValueError) as exc:
             last_error = exc
-            messages = messages + reask_message(raw, exc)
-            continue
-        return LLMResult(parsed=parsed, raw=raw, usage=usage, attempts=attempt)
+        if gen.truncated:
+            closed = close_truncated_json(raw)
+            if closed is not None:
+                try:
+                    parsed = request.response_model.model_validate(
+                        fill_missing(request.response_model, json.loads(closed)))
+                    return LLMResult(parsed=parsed, raw=raw, usage=usage, attempts=attempt,
+                                     truncated=True)
+                except (ValidationError, json.JSONDecodeError, ValueError) as exc:
+                    last_error = exc
+            break
+        messages = messages + reask_message(raw, last_error)
     raise ExtractionFailed(
-        f"The model's {request.task} output did not validate after "
-        f"{max_validation_retries + 1} attempts: {str(last_error)[:300]}",
-        attempts=max_validation_retries + 1,
+        f"The model's {request.task} output did not validate after {attempt} attempt(s)"
+        f"{' (cut at its token cap)' if gen.truncated else ''}: {str(last_error)[:300]}",
+        attempts=attempt,
         last_output=raw,
         usage=usage,
     )

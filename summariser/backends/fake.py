@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from summariser.backends.base import LLMRequest, LLMResult, Message, complete_with_reask
+from summariser.backends.base import Generation, LLMRequest, LLMResult, Message, complete_with_reask
 from summariser.schemas.brief import Usage
 
 Responder = Callable[[LLMRequest], Any]
@@ -46,7 +46,7 @@ class FakeBackend:
     def complete(self, request: LLMRequest) -> LLMResult:
         self.history.append(request)
 
-        def generate(messages: list[Message]) -> tuple[str, Usage]:
+        def generate(messages: list[Message]) -> Generation:
             if self.queue:
                 item = self.queue.popleft()
             elif self.responder is not None:
@@ -67,6 +67,6 @@ class FakeBackend:
             else:
                 raw = str(item)
             prompt_chars = sum(len(m["content"]) for m in messages)
-            return raw, Usage(prompt_tokens=prompt_chars // 4, completion_tokens=len(raw) // 4)
+            return Generation(raw, Usage(prompt_tokens=prompt_chars // 4, completion_tokens=len(raw) // 4))
 
         return complete_with_reask(generate, request, self.max_validation_retries)

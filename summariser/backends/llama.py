@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from summariser.backends.base import LLMRequest, LLMResult, Message, complete_with_reask
+from summariser.backends.base import Generation, LLMRequest, LLMResult, Message, complete_with_reask
 from summariser.config import Config
 from summariser.errors import ConfigError
 from summariser.schemas.brief import Usage
@@ -100,13 +100,13 @@ class LlamaBackend:
     def complete(self, request: LLMRequest) -> LLMResult:
         schema = request.response_model.model_json_schema()
 
-        def generate(messages: list[Message]) -> tuple[str, Usage]:
+        def generate(messages: list[Message]) -> Generation:
             with self._lock:
                 return self._generate(messages, schema, request.max_tokens)
 
         return complete_with_reask(generate, request, self.config.max_validation_retries)
 
-    def _generate(self, messages: list[Message], schema: dict[str, Any], max_tokens: int) -> tuple[str, Usage]:
+    def _generate(self, messages: list[Message], schema: dict[str, Any], max_tokens: int) -> Generation:
         before = _perf_snapshot(self.llm)
         started = time.perf_counter()
         stream = self.llm.create_chat_completion(
@@ -118,6 +118,7 @@ class LlamaBackend:
         )
         parts: list[str] = []
         n_out = 0
+        looped = False
         for chunk in stream:
             delta = chunk["choices"][0]["delta"].get("content")
             if not delta:
@@ -125,7 +126,8 @@ class LlamaBackend:
             parts.append(delta)
             n_out += 1
             if n_out % 8 == 0 and repeating_tail("".join(parts[-60:])):
-                break  # a loop: stop paying for it; validation fails and the caller re-asks
+                looped = True  # stop paying for a loop; the caller salvages what came before
+                break
         close = getattr(stream, "close", None)
         if close is not None:
             close()
@@ -140,7 +142,8 @@ class LlamaBackend:
             self.perf.decode_s += (after[3] - before[3]) / 1000.0
         else:
             self.perf.decode_s += time.perf_counter() - started
-        return raw, Usage(prompt_tokens=prompt_tokens, completion_tokens=n_out)
+        return Generation(raw=raw, usage=Usage(prompt_tokens=prompt_tokens, completion_tokens=n_out),
+                          truncated=looped or n_out >= max_tokens)
 
 
 def _perf_snapshot(llm: Any) -> tuple[int, float, int, float] | None:

@@ -9,6 +9,7 @@ instead of each worker hammering the endpoint on its own schedule.
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -16,7 +17,7 @@ from typing import Any
 
 import instructor
 import openai
-from instructor.core.exceptions import InstructorRetryException
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from summariser.backends.base import LLMRequest, LLMResult
@@ -26,7 +27,12 @@ from summariser.schemas.brief import Usage
 
 _MODES = {"json_schema": instructor.Mode.JSON_SCHEMA, "tools": instructor.Mode.TOOLS,
           "json": instructor.Mode.JSON}
+# Servers that refuse response_format "json_schema" (llama-cpp-python's server up to 0.3.x answers
+# it with an HTTP 500 validation error) still constrain output to a schema given as a forced tool.
+FALLBACK_MODE = "tools"
 MAX_BACKOFF_S = 30.0
+
+log = logging.getLogger(__name__)
 
 
 class RateGate:
@@ -69,13 +75,24 @@ def retry_after_seconds(exc: BaseException) -> float | None:
     return None
 
 
+class _FormatRejected(Exception):
+    """The server refused the request's response_format (internal: triggers the mode fallback)."""
+
+
+def _rejects_response_format(exc: BaseException | None) -> bool:
+    if not isinstance(exc, openai.APIStatusError) or exc.status_code not in (400, 422, 500):
+        return False
+    text = str(exc)
+    return "response_format" in text and "json_schema" in text
+
+
 class OpenAIBackend:
     name = "openai"
 
     def __init__(self, config: Config, mode: str = "json_schema", client: openai.OpenAI | None = None):
         if config.base_url is None and config.api_key is None:
             raise ConfigError(
-                "A remote model needs OPENAI_API_KEY (or --api-key), or --base-url for a local "
+                "A remote model needs OPENAI_API_KEY, or --base-url (OPENAI_BASE_URL) for a local "
                 "OpenAI-compatible server."
             )
         self.config = config
@@ -86,8 +103,19 @@ class OpenAIBackend:
         key = config.api_key.get_secret_value() if config.api_key else "not-needed"
         self._raw = client or openai.OpenAI(api_key=key, base_url=config.base_url, max_retries=0,
                                             timeout=config.request_timeout_s)
-        self.client = instructor.from_openai(self._raw, mode=_MODES[mode])
+        self._local = threading.local()
+        self.client = self._instructor(mode)
         self.gate = RateGate()
+
+    def _instructor(self, mode: str) -> Any:
+        client = instructor.from_openai(self._raw, mode=_MODES[mode])
+        # One "attempt" is one answer the model generated (instructor re-asks included), counted
+        # per thread: requests that failed at the HTTP level (429, 5xx, timeouts) are not attempts.
+        client.on("completion:response", self._count_answer)
+        return client
+
+    def _count_answer(self, *_: Any, **__: Any) -> None:
+        self._local.answers = getattr(self._local, "answers", 0) + 1
 
     def sampling(self) -> dict[str, Any]:
         return {"temperature": self.config.temperature, "mode": self.mode,
@@ -105,12 +133,23 @@ class OpenAIBackend:
         return backoff
 
     def complete(self, request: LLMRequest) -> LLMResult:
+        try:
+            return self._complete(request)
+        except _FormatRejected:
+            log.warning("%s refuses response_format json_schema; using mode %r instead",
+                        self.config.base_url or "the endpoint", FALLBACK_MODE)
+            self.mode = FALLBACK_MODE
+            self.client = self._instructor(FALLBACK_MODE)
+            return self._complete(request)
+
+    def _complete(self, request: LLMRequest) -> LLMResult:
         usage = Usage()
-        attempts = 0
+        self._local.answers = 0
         retrying = Retrying(
             stop=stop_after_attempt(self.config.max_transient_retries + 1),
             wait=self._wait,
-            retry=retry_if_exception(lambda e: _transient(_cause(e))),
+            retry=retry_if_exception(lambda e: _transient(_cause(e))
+                                     and not _rejects_response_format(_cause(e))),
             reraise=True,
         )
         try:
@@ -127,26 +166,42 @@ class OpenAIBackend:
                             max_retries=self.config.max_validation_retries,
                         )
                     except InstructorRetryException as exc:
-                        attempts += int(exc.n_attempts or 1)
                         usage = usage + _usage(exc.total_usage)
                         raise
-                    attempts += 1
+                    except IncompleteOutputException as exc:  # cut by max_tokens: not re-asked
+                        completion = getattr(exc, "last_completion", None)
+                        usage = usage + _usage(getattr(completion, "usage", None))
+                        raise ExtractionFailed(
+                            f"The model's {request.task} output was cut off at max_tokens "
+                            f"({request.max_tokens}) before it was complete.",
+                            attempts=max(1, self._local.answers),
+                            last_output=_raw_text(completion),
+                            usage=usage,
+                        ) from None
                     usage = usage + _usage(getattr(completion, "usage", None))
                     raw = _raw_text(completion)
-                    return LLMResult(parsed=parsed, raw=raw, usage=usage, attempts=attempts)
+                    return LLMResult(parsed=parsed, raw=raw, usage=usage,
+                                     attempts=max(1, self._local.answers))
         except InstructorRetryException as exc:
             cause = _cause(exc)
+            if self.mode == "json_schema" and _rejects_response_format(cause):
+                raise _FormatRejected from None
             if cause is not None and _transient(cause) or isinstance(cause, openai.APIError):
-                raise BackendError(_describe(cause, self.config)) from None
+                # Answers read before the endpoint gave out (re-asks) cost tokens too.
+                raise BackendError(_describe(cause, self.config), attempts=self._local.answers,
+                                   usage=usage) from None
             raise ExtractionFailed(
                 f"The model's {request.task} output did not validate after {exc.n_attempts} "
                 f"attempts: {str(exc)[:300]}",
-                attempts=attempts,
+                attempts=self._local.answers or int(exc.n_attempts or 1),
                 last_output=_raw_text(exc.last_completion),
                 usage=usage,
             ) from None
         except openai.APIError as exc:
-            raise BackendError(_describe(exc, self.config)) from None
+            if self.mode == "json_schema" and _rejects_response_format(exc):
+                raise _FormatRejected from None
+            raise BackendError(_describe(exc, self.config), attempts=self._local.answers,
+                               usage=usage) from None
         raise BackendError("unreachable")  # pragma: no cover - Retrying always returns or raises
 
 
@@ -166,7 +221,8 @@ def _describe(exc: BaseException, config: Config) -> str:
     if isinstance(exc, openai.NotFoundError):
         return f"{where} does not know model {config.model!r} (404); check --model."
     status = getattr(exc, "status_code", None)
-    return f"{where} kept failing ({type(exc).__name__}{f', HTTP {status}' if status else ''}); try again later."
+    http = f", HTTP {status}" if status else ""
+    return f"{where} kept failing ({type(exc).__name__}{http}); try again later."
 
 
 def _usage(raw: Any) -> Usage:
