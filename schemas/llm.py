@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .brief import ActorRole, ActorType, ControlStatus, LocationRole, LocationType
+from .brief import ActorRole, ActorType, LocationType
 
 
 class _Model(BaseModel):
@@ -19,37 +19,37 @@ class _Model(BaseModel):
 
 class OverviewActor(_Model):
     name: str
-    aliases: list[str]
     type: ActorType
     role: ActorRole
-    backed_by: list[str]
 
 
-class OverviewLocation(_Model):
+class OverviewPlace(_Model):
     name: str
     type: LocationType
-    country: str | None
-    role: LocationRole
 
 
 class OverviewControl(_Model):
     place: str
     gained_by: str | None
     lost_by: str | None
-    status: ControlStatus
-    reported_by: str | None
-    evidence: str
 
 
 class Overview(_Model):
-    """Everything about an article except its figures."""
+    """Everything about an article except its figures, in as few output tokens as possible.
 
-    # Lists come before the prose: asked first, while the article is fresh, a small model fills
-    # them; asked after a summary it tends to close the object with empty lists.
+    Aliases, backers, place roles and control-change evidence are found by code in the article
+    (summariser.entities), not written by the model: every output token costs ~70 ms locally.
+    Lists come before the prose: asked after a summary, a small model tends to close the object
+    with empty lists.
+    """
+
+    # No maxItems here on purpose: llama.cpp expands it into nested optional repetitions and
+    # grammar sampling over a 151k-token vocabulary slowed from ~14 to ~0.5 tokens/s. The output
+    # token cap bounds the lists; code keeps the first MAX_* of each.
     is_conflict_report: bool
-    actors: list[OverviewActor] = Field(max_length=12)
-    locations: list[OverviewLocation] = Field(max_length=12)
-    control_changes: list[OverviewControl] = Field(max_length=5)
+    actors: list[OverviewActor]
+    places: list[OverviewPlace]
+    control_changes: list[OverviewControl]
     headline: str
     summary: str
 

@@ -8,6 +8,7 @@ binary text, bad option, missing key). Errors print one sentence, never a traceb
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -74,8 +75,13 @@ def read_article(path: str) -> str:
 
 @click.group()
 @click.version_option(package_name="summariser")
-def main() -> None:
+@click.option("-v", "--verbose", count=True, help="Log each model call (-v) and its answer (-vv) to stderr.")
+def main(verbose: int) -> None:
     """Grounded conflict briefs from news articles."""
+    if verbose:
+        logging.basicConfig(level=logging.DEBUG if verbose > 1 else logging.INFO,
+                            format="%(asctime)s %(name)s %(message)s", stream=sys.stderr,
+                            force=True)
 
 
 @main.command("brief")
@@ -148,3 +154,6 @@ def _register() -> None:
 
 
 _register()
+
+if __name__ == "__main__":  # `python -m summariser.cli ...` must not silently do nothing
+    main()

@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass
 
 from summariser.numbers import ParsedCount, find_numbers
-from summariser.text import _normalise, body_spans
+from summariser.text import _normalise, addressed_to_model, body_spans
 
 REASON_NOT_FOUND = "evidence not found in the article"
 REASON_NOISE = "evidence is outside the article body (page noise)"
 REASON_NUMBER = "number not stated in its evidence"
+REASON_INSTRUCTION = "evidence is an instruction addressed to AI systems, not news"
 
 # Mentions that can state a figure. Years are included because a bare four-digit count
 # ("killed 2000.") reads like a year; dates, durations, distances and the like never count.
@@ -226,4 +227,6 @@ def check_figure(
         return GroundingResult(False, span, REASON_NOISE)
     if not number_in_evidence(parsed, article[span[0]:span[1]]):
         return GroundingResult(False, span, REASON_NUMBER)
+    if addressed_to_model(article[span[0]:span[1]]):
+        return GroundingResult(False, span, REASON_INSTRUCTION)
     return GroundingResult(True, span, None)

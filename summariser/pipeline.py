@@ -14,13 +14,22 @@ article does not state.
 
 from __future__ import annotations
 
+import logging
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from summariser.backends.base import Backend, LLMRequest
-from summariser.errors import ExtractionFailed
+from summariser.entities import (
+    aliases_for,
+    backers_for,
+    control_sentence,
+    fold,
+    is_claimed,
+    route,
+    split_name,
+)
+from summariser.errors import BackendError, ExtractionFailed
 from summariser.grounding import check_figure, locate
 from summariser.numbers import NumberMention, ParsedCount, find_numbers, parse_count, stated_values
 from summariser.prompting import build_messages
@@ -34,7 +43,9 @@ from summariser.schemas.brief import (
     Usage,
 )
 from summariser.schemas.llm import FigureDecision, Overview, SingleBrief
-from summariser.text import Sentence, body_spans, split_sentences
+from summariser.text import Sentence, addressed_to_model, body_spans, split_sentences
+
+log = logging.getLogger(__name__)
 
 # A sentence must speak of harm or flight before any of its numbers is put to the model: this
 # keeps populations, distances and counts of towns away from the model entirely.
@@ -56,8 +67,12 @@ NOT_PEOPLE = {
     "checkpoints", "fronts", "directions", "provinces", "districts", "neighbourhoods",
     "neighborhoods", "times", "points", "sorties", "shots", "rounds", "barrels", "sites",
 }
-GENERIC_NOUNS = {"people", "persons", "others", "individuals", "of", "the"}
+# Nouns that say nothing about who the people were ("110 of the fatalities").
+GENERIC_NOUNS = {"people", "persons", "others", "individuals", "of", "the", "fatalities", "deaths",
+                 "dead", "casualties", "victims", "bodies", "lives", "toll", "total", "wounded",
+                 "injured", "killed", "missing", "displaced", "more", "new", "are", "were", "have"}
 NOT_STATED = {"", "not stated", "none", "unknown", "n/a", "null", "unspecified", "not specified"}
+MAX_ACTORS, MAX_PLACES, MAX_CONTROLS = 12, 12, 5
 GROUPS = {"civilians": "civilians", "combatants": "combatants", "mixed": "mixed/unspecified"}
 
 
@@ -81,9 +96,12 @@ class Run:
         self.calls += 1
         try:
             result = self.backend.complete(request)
-        except ExtractionFailed as exc:
-            self.attempts += exc.attempts
-            self.usage = self.usage + exc.usage
+        except (ExtractionFailed, BackendError) as exc:
+            self.attempts += exc.attempts or 0
+            self.usage = self.usage + (exc.usage or Usage())
+            # What escapes summarise() is recorded per article (errors.jsonl): let it account for
+            # every call this article made, not only the one that failed.
+            exc.attempts, exc.usage = self.attempts, self.usage
             raise
         self.attempts += result.attempts
         self.usage = self.usage + result.usage
@@ -99,7 +117,7 @@ def find_candidates(article: str) -> list[Candidate]:
     found: list[Candidate] = []
     for start, end in body_spans(article):
         for sentence in split_sentences(article, start, end):
-            if not CUE.search(sentence.text):
+            if not CUE.search(sentence.text) or addressed_to_model(sentence.text):
                 continue
             for m in find_numbers(sentence.text):
                 if m.category != "count":
@@ -117,61 +135,95 @@ def find_candidates(article: str) -> list[Candidate]:
     return found
 
 
-def _fold(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s)
-    return "".join(c for c in s if not unicodedata.combining(c)).casefold()
-
-
 def _mentioned(name: str, folded_article: str) -> bool:
-    """A name counts as in the article if it occurs, or most of its longer words do."""
-    name_f = _fold(name).strip()
-    if not name_f:
-        return False
-    if name_f in folded_article:
-        return True
-    words = [w for w in re.findall(r"\w+", name_f) if len(w) > 3]
-    return bool(words) and sum(w in folded_article for w in words) / len(words) >= 0.6
+    """A name counts only if the article contains it as written (ignoring case, accents and a
+    leading "the"): a small model likes to invent plausible groups ("Syria's aid groups")."""
+    name_f = re.sub(r"^the\s+", "", fold(name))
+    return bool(name_f) and re.search(rf"(?<!\w){re.escape(name_f)}(?!\w)", folded_article) is not None
 
 
 def _overview_budget(article: str) -> int:
-    return min(1100, 380 + approx_tokens(article) // 3)
+    """Output cap for the overview, sized to the article: enough for its lists and a summary,
+    never enough for a runaway generation to cost minutes."""
+    return min(560, 250 + approx_tokens(article) // 4)
 
 
-def _clean_overview(ov: Overview, article: str, warnings: list[str]) -> tuple[
-        list[Actor], list[Location], list[ControlChange]]:
-    folded = _fold(article)
+FIGHTING = re.compile(r"\b(fight\w*|clash\w*|strik\w*|attack\w*|shell\w*|bomb\w*|battl\w*|offensive|"
+                      r"raid\w*|advanc\w*|assault\w*|kill\w*|wound\w*|stormed|captur\w*|besieg\w*)\b",
+                      re.IGNORECASE)
+
+
+def _actors(ov: Overview, article: str, warnings: list[str]) -> list[Actor]:
+    folded = fold(article)
     actors: list[Actor] = []
     seen: set[str] = set()
-    for a in ov.actors:
-        names = [a.name, *a.aliases]
-        if not any(_mentioned(n, folded) for n in names):
+    for a in ov.actors[:MAX_ACTORS]:
+        name, aliases = split_name(a.name)
+        if not _mentioned(name, folded) and not any(_mentioned(x, folded) for x in aliases):
             warnings.append(f"Dropped actor {a.name!r}: not named in the article.")
             continue
-        if _fold(a.name) in seen:
+        if fold(name) in seen:
             continue
-        seen.add(_fold(a.name))
-        actors.append(Actor(name=a.name, aliases=[x for x in a.aliases if _fold(x) != _fold(a.name)],
-                            type=a.type, role=a.role, backed_by=a.backed_by))
-    locations: list[Location] = []
-    seen = set()
-    for loc in ov.locations:
-        if not _mentioned(loc.name, folded):
-            warnings.append(f"Dropped place {loc.name!r}: not named in the article.")
+        seen.add(fold(name))
+        for alias in aliases_for(name, article):
+            if fold(alias) not in {fold(x) for x in aliases}:
+                aliases.append(alias)
+        actors.append(Actor(name=name, aliases=aliases, type=a.type, role=a.role,
+                            backed_by=backers_for([name, *aliases], article)))
+    return actors
+
+
+def _places(ov: Overview, article: str, warnings: list[str]) -> list[Location]:
+    folded = fold(article)
+    places: list[Location] = []
+    seen: set[str] = set()
+    for p in ov.places[:MAX_PLACES]:
+        name, _ = split_name(p.name)
+        if not _mentioned(name, folded):
+            warnings.append(f"Dropped place {p.name!r}: not named in the article.")
             continue
-        if _fold(loc.name) in seen:
+        if fold(name) in seen:
             continue
-        seen.add(_fold(loc.name))
-        locations.append(Location(name=loc.name, type=loc.type, country=loc.country, role=loc.role))
+        seen.add(fold(name))
+        places.append(Location(name=name, type=p.type,
+                               country=name if p.type == "country" else None, role="mentioned"))
+    return places
+
+
+def _controls(ov: Overview, sentences: list[Sentence], warnings: list[str]) -> list[ControlChange]:
     controls: list[ControlChange] = []
-    for c in ov.control_changes:
-        span = locate(c.evidence, article)
-        if span is None:
-            warnings.append(f"Dropped control change at {c.place!r}: its evidence is not in the article.")
+    for c in ov.control_changes[:MAX_CONTROLS]:
+        sentence = control_sentence(c.place, sentences)
+        if sentence is None:
+            warnings.append(f"Dropped control change at {c.place!r}: no sentence in the article says so.")
             continue
-        controls.append(ControlChange(place=c.place, gained_by=c.gained_by, lost_by=c.lost_by,
-                                      status=c.status, reported_by=_source(c.reported_by),
-                                      evidence=article[span[0]:span[1]], span=span))
-    return actors, locations, controls
+        controls.append(ControlChange(
+            place=c.place, gained_by=c.gained_by, lost_by=c.lost_by,
+            status="claimed" if is_claimed(sentence.text) else "confirmed", reported_by=None,
+            evidence=sentence.text, span=(sentence.start, sentence.end)))
+    return controls
+
+
+def _place_roles(places: list[Location], sentences: list[Sentence],
+                 figures: list[Casualty | Displacement], controls: list[ControlChange]) -> list[Location]:
+    """Role of each place, read off the sentences that mention it."""
+    origins = {fold(f.origin) for f in figures if isinstance(f, Displacement) and f.origin}
+    destinations = {fold(f.destination) for f in figures if isinstance(f, Displacement) and f.destination}
+    event_text = [fold(f.evidence) for f in figures] + [fold(c.evidence) for c in controls]
+    event_text += [fold(s.text) for s in sentences if FIGHTING.search(s.text)]
+    out = []
+    for p in places:
+        key = fold(p.name)
+        if key in origins:
+            role = "origin"
+        elif key in destinations:
+            role = "destination"
+        elif any(key in t for t in event_text):
+            role = "event site"
+        else:
+            role = "mentioned"
+        out.append(p.model_copy(update={"role": role}))
+    return out
 
 
 def _strip_invented_numbers(text: str, article_values: set[int], what: str,
@@ -179,7 +231,7 @@ def _strip_invented_numbers(text: str, article_values: set[int], what: str,
     """Drop any sentence of model-written prose that carries a number the article never states."""
     kept = []
     for sentence in split_sentences(text):
-        extra = stated_values(sentence.text) - article_values
+        extra = stated_values(sentence.text, categories={"count", "year"}) - article_values
         if extra:
             warnings.append(f"Removed a {what} sentence with numbers not in the article: {sorted(extra)}.")
             continue
@@ -194,22 +246,23 @@ def _source(value: str | None) -> str | None:
 
 
 def _place_in(sentence: str, locations: list[Location]) -> str | None:
-    folded = _fold(sentence)
-    for loc in locations:
-        if _fold(loc.name) in folded:
+    folded = fold(sentence)
+    for loc in sorted(locations, key=lambda x: len(x.name), reverse=True):
+        if fold(loc.name) in folded:
             return loc.name
     return None
 
 
 def _figure(kind: str, value: ParsedCount, group: str, detail: str | None, reported_by: str | None,
-            scope: str, evidence: str, span: tuple[int, int], location: str | None
+            scope: str, evidence: str, span: tuple[int, int], places: list[Location]
             ) -> Casualty | Displacement:
     common = dict(count=value.count, low=value.low, high=value.high, qualifier=value.qualifier,
                   group=GROUPS.get(group, "mixed/unspecified"), group_detail=detail,
                   reported_by=reported_by, scope=scope, evidence=evidence, span=span)
     if kind == "displaced":
-        return Displacement(**common)  # type: ignore[arg-type]
-    return Casualty(kind=kind, location=location, **common)  # type: ignore[arg-type]
+        origin, destination = route(evidence, [p.name for p in places])
+        return Displacement(origin=origin, destination=destination, **common)  # type: ignore[arg-type]
+    return Casualty(kind=kind, location=_place_in(evidence, places), **common)  # type: ignore[arg-type]
 
 
 def _detail(noun: str | None) -> str | None:
@@ -218,21 +271,25 @@ def _detail(noun: str | None) -> str | None:
     return noun
 
 
+def _body_sentences(article: str) -> list[Sentence]:
+    return [s for start, end in body_spans(article) for s in split_sentences(article, start, end)]
+
+
 def focused(article: str, run: Run) -> Brief:
+    """Overview call, then one narrow call per candidate number; code assembles the brief."""
     warnings = run.warnings
     try:
         ov: Overview = run.ask(LLMRequest(
-            messages=build_messages(article, "task_overview", max_actors=10, max_locations=12,
-                                    max_controls=5),
+            messages=build_messages(article, "task_overview"),
             response_model=Overview, max_tokens=_overview_budget(article), task="overview"))
     except ExtractionFailed as exc:
         # Figures are worth more than the summary: carry on without actors and places.
         warnings.append(f"Overview failed ({exc}); actors, places and summary are missing.")
-        ov = Overview(is_conflict_report=True, headline="", summary="")
+        ov = Overview(is_conflict_report=True, actors=[], places=[], control_changes=[],
+                      headline="", summary="")
     if not ov.is_conflict_report:
-        return Brief(is_conflict_report=False, headline=ov.headline, summary=ov.summary,
-                     warnings=warnings)
-    actors, locations, controls = _clean_overview(ov, article, warnings)
+        return _not_conflict(ov, article, warnings)
+    places = _places(ov, article, warnings)
     figures: list[Casualty | Displacement] = []
     for cand in find_candidates(article):
         try:
@@ -247,20 +304,19 @@ def focused(article: str, run: Run) -> Brief:
             continue
         figures.append(_figure(d.kind, cand.mention.value, d.group, _detail(cand.mention.noun),
                                _source(d.reported_by), d.scope, cand.sentence.text,
-                               (cand.sentence.start, cand.sentence.end),
-                               _place_in(cand.sentence.text, locations)))
-    return _assemble(article, ov, actors, locations, controls, figures, warnings)
+                               (cand.sentence.start, cand.sentence.end), places))
+    return _assemble(article, ov, places, figures, warnings)
 
 
 def single(article: str, run: Run) -> Brief:
+    """One call writes everything; code parses each figure's number from its quoted evidence."""
     warnings = run.warnings
     sb: SingleBrief = run.ask(LLMRequest(
         messages=build_messages(article, "task_single"), response_model=SingleBrief,
         max_tokens=min(2000, 700 + approx_tokens(article) // 2), task="single"))
     if not sb.is_conflict_report:
-        return Brief(is_conflict_report=False, headline=sb.headline, summary=sb.summary,
-                     warnings=warnings)
-    actors, locations, controls = _clean_overview(sb, article, warnings)
+        return _not_conflict(sb, article, warnings)
+    places = _places(sb, article, warnings)
     figures: list[Casualty | Displacement] = []
     for f in sb.figures:
         value = parse_count(f.number)
@@ -270,15 +326,26 @@ def single(article: str, run: Run) -> Brief:
         span = locate(f.evidence, article)
         evidence = article[span[0]:span[1]] if span else f.evidence
         figures.append(_figure(f.kind, value, f.group, None, _source(f.reported_by), f.scope,
-                               evidence, span or (0, 0), _place_in(evidence, locations)))
-    return _assemble(article, sb, actors, locations, controls, figures, warnings)
+                               evidence, span or (0, 0), places))
+    return _assemble(article, sb, places, figures, warnings)
 
 
-def _assemble(article: str, ov: Overview, actors: list[Actor], locations: list[Location],
-              controls: list[ControlChange], figures: list[Casualty | Displacement],
-              warnings: list[str]) -> Brief:
+def _not_conflict(ov: Overview, article: str, warnings: list[str]) -> Brief:
+    # Model-written prose is checked here too: "not a conflict report" must not let an invented
+    # number through in the headline.
+    values = stated_values(article)
+    return Brief(is_conflict_report=False,
+                 headline=_strip_invented_numbers(ov.headline, values, "headline", warnings),
+                 summary=_strip_invented_numbers(ov.summary, values, "summary", warnings),
+                 warnings=warnings)
+
+
+def _assemble(article: str, ov: Overview, places: list[Location],
+              figures: list[Casualty | Displacement], warnings: list[str]) -> Brief:
+    """Verify every figure against the article, deduplicate, and put the brief together."""
     body = body_spans(article)
-    article_values = stated_values(article)
+    sentences = _body_sentences(article)
+    article_values = stated_values(article, categories={"count", "year"})
     casualties: list[Casualty] = []
     displacement: list[Displacement] = []
     seen: set[tuple] = set()
@@ -286,7 +353,7 @@ def _assemble(article: str, ov: Overview, actors: list[Actor], locations: list[L
         value = ParsedCount(count=fig.count, low=fig.low, high=fig.high, qualifier=fig.qualifier)
         verdict = check_figure(fig.evidence, value, article, body)
         label = fig.kind if isinstance(fig, Casualty) else "displaced"
-        if not verdict.ok:
+        if not verdict.ok or verdict.span is None:
             warnings.append(f"Dropped {label} figure {fig.count or fig.low}: {verdict.reason}.")
             continue
         fig = fig.model_copy(update={"span": verdict.span,
@@ -299,13 +366,16 @@ def _assemble(article: str, ov: Overview, actors: list[Actor], locations: list[L
             casualties.append(fig)
         else:
             displacement.append(fig)
+    controls = _controls(ov, sentences, warnings)
     warnings.extend(conflicting_tolls(casualties))
     return Brief(
         is_conflict_report=True,
         headline=_strip_invented_numbers(ov.headline, article_values, "headline", warnings),
         summary=_strip_invented_numbers(ov.summary, article_values, "summary", warnings),
-        actors=actors, locations=locations, casualties=casualties, displacement=displacement,
-        control_changes=controls, warnings=warnings,
+        actors=_actors(ov, article, warnings),
+        locations=_place_roles(places, sentences, [*casualties, *displacement], controls),
+        casualties=casualties, displacement=displacement, control_changes=controls,
+        warnings=warnings,
     )
 
 
@@ -317,7 +387,7 @@ def conflicting_tolls(casualties: list[Casualty]) -> list[str]:
         if c.scope == "incident" and c.reported_by:
             by_key.setdefault((c.kind, c.group), []).append(c)
     for (kind, group), items in by_key.items():
-        sources = {_fold(c.reported_by or "") for c in items}
+        sources = {fold(c.reported_by or "") for c in items}
         counts = {(c.count, c.low, c.high) for c in items}
         if len(sources) > 1 and len(counts) > 1:
             listed = "; ".join(f"{_shown(c)} per {c.reported_by}" for c in items)

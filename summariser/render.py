@@ -35,13 +35,17 @@ def render_text(brief: Brief) -> str:
                 who = f.group_detail or f.group
                 src = f.reported_by or "source not stated"
                 lines.append(f"  - {_amount(f)} {kind} ({who}; {f.scope}) per {src}")
-                lines.append(f"    \"{f.evidence}\" [{f.span[0]}:{f.span[1]}]" if f.span else f"    \"{f.evidence}\"")
+                where = f" [{f.span[0]}:{f.span[1]}]" if f.span else ""
+                lines.append(f"    \"{f.evidence}\"{where}")
     for c in brief.control_changes:
-        lines.append(f"Control: {c.place} gained by {c.gained_by or '?'} from {c.lost_by or '?'} ({c.status})")
+        lines.append(f"Control: {c.place} gained by {c.gained_by or '?'} "
+                     f"from {c.lost_by or '?'} ({c.status})")
     for w in brief.warnings:
         lines.append(f"Warning: {w}")
     if brief.meta:
         m = brief.meta
-        lines.append(f"[{m.backend}/{m.model}, {m.strategy}, {m.calls} calls, {m.usage.prompt_tokens}+"
-                     f"{m.usage.completion_tokens} tokens, {m.latency_s:.1f}s{', cached' if m.cached else ''}]")
+        cached = ", cached" if m.cached else ""
+        lines.append(f"[{m.backend}/{m.model}, {m.strategy}, {m.calls} calls, "
+                     f"{m.usage.prompt_tokens}+{m.usage.completion_tokens} tokens, "
+                     f"{m.latency_s:.1f}s{cached}]")
     return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,128 @@
+"""Facts about actors and places that code can read off the article instead of paying the model
+to write them: aliases ("Hayat Tahrir al-Sham (HTS)"), backers ("Turkish-backed", "backed by
+Russia"), where people fled from and to, the sentence that reports a change of control, and the
+role a place plays. All heuristics here only ever point at text the article contains.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from summariser.text import Sentence
+
+_DEMONYMS = {
+    "turkish": "Turkey", "turkey": "Turkey", "türkiye": "Türkiye", "iranian": "Iran", "iran": "Iran",
+    "russian": "Russia", "russia": "Russia", "us": "United States", "u.s.": "United States",
+    "american": "United States", "israeli": "Israel", "israel": "Israel", "saudi": "Saudi Arabia",
+    "emirati": "United Arab Emirates", "uae": "United Arab Emirates", "chinese": "China",
+    "french": "France", "british": "United Kingdom", "uk": "United Kingdom", "syrian": "Syria",
+    "egyptian": "Egypt", "qatari": "Qatar", "rwandan": "Rwanda", "ugandan": "Uganda",
+    "ukrainian": "Ukraine", "western": "Western states", "nato": "NATO", "un": "UN",
+}
+_CONTROL = re.compile(
+    r"\b(captur\w*|seiz\w*|took control|taken control|take control|taking control|"
+    r"recaptur\w*|retak\w*|retook|overr[au]n\w*|fell to|entered|stormed|wrested control|"
+    r"lost control|withdr[ae]w\w*|pull\w* out|under (?:the )?control|liberat\w*|swept into)\b",
+    re.IGNORECASE,
+)
+_NAME = r"[A-Z][\w'’.-]*(?:\s+(?:al-|el-|de |of |the )?[A-Z][\w'’.-]*)*"
+
+
+def fold(s: str) -> str:
+    """Case-, accent- and apostrophe-insensitive form for matching names."""
+    s = unicodedata.normalize("NFKD", s).replace("’", "'")
+    return "".join(c for c in s if not unicodedata.combining(c)).casefold().strip()
+
+
+def split_name(name: str) -> tuple[str, list[str]]:
+    """'Hayat Tahrir al-Sham (HTS)' -> ('Hayat Tahrir al-Sham', ['HTS'])."""
+    m = re.fullmatch(r"\s*(.+?)\s*\(([^()]{1,40})\)\s*", name)
+    if m:
+        return m.group(1), [m.group(2)]
+    return name.strip(), []
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s-]+", name) if w and w[0].isupper()]
+    return "".join(w[0] for w in words)
+
+
+def aliases_for(name: str, article: str) -> list[str]:
+    """Short forms the article itself uses for `name`: a parenthesised abbreviation after it, or
+    its initials standing alone somewhere in the text."""
+    found: list[str] = []
+    for m in re.finditer(re.escape(name) + r"\s*\(([^()]{1,30})\)", article):
+        found.append(m.group(1).strip())
+    initials = _initials(name)
+    if len(initials) >= 2 and re.search(rf"\b{re.escape(initials)}\b", article):
+        found.append(initials)
+    out: list[str] = []
+    for a in found:
+        if fold(a) != fold(name) and fold(a) not in {fold(x) for x in out}:
+            out.append(a)
+    return out
+
+
+def backers_for(names: list[str], article: str) -> list[str]:
+    """Backers the article states for an actor: 'Turkish-backed X', 'X, backed by Russia'."""
+    backers: list[str] = []
+    for name in names:
+        n = re.escape(name)
+        for m in re.finditer(
+            rf"\b((?:[A-Z][\w.]*-?(?:,|\s+and)?\s*)+)-?backed\s+(?:\w+\s+){{0,3}}?{n}\b", article
+        ):
+            for part in re.split(r",|\band\b", m.group(1)):
+                part = part.strip(" -")
+                if part:
+                    backers.append(_DEMONYMS.get(part.lower(), part))
+        backed_by = rf"\b{n}\b[^.]{{0,40}}?\bbacked by ((?:the )?{_NAME}(?:\s*(?:,|and)\s*{_NAME})*)"
+        for m in re.finditer(backed_by, article):
+            for part in re.split(r",|\band\b", m.group(1)):
+                part = part.strip()
+                if part:
+                    backers.append(_DEMONYMS.get(part.lower(), part))
+    out: list[str] = []
+    for b in backers:
+        if fold(b) not in {fold(x) for x in out} and fold(b) not in {fold(n) for n in names}:
+            out.append(b)
+    return out
+
+
+def control_sentence(place: str, sentences: list[Sentence]) -> Sentence | None:
+    """The first body sentence that names the place and says it changed hands. "Hadra district"
+    is also found as "the district's main town, also called Hadra": every capitalised word of
+    the name must be there."""
+    key = fold(place)
+    words = [fold(w) for w in re.findall(r"[A-Z][\w'-]{2,}", place)]
+    for s in sentences:
+        text = fold(s.text)
+        named = key in text or (words and all(re.search(rf"\b{re.escape(w)}\b", text) for w in words))
+        if named and _CONTROL.search(s.text):
+            return s
+    return None
+
+
+def route(sentence: str, places: list[str]) -> tuple[str | None, str | None]:
+    """(origin, destination) of people fleeing, when the sentence says 'from X' / 'to X'."""
+    origin = destination = None
+    for place in sorted(places, key=len, reverse=True):
+        p = re.escape(place)
+        left = rf"\b(?:from|fleeing|fled|leaving|left)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?{p}\b"
+        if origin is None and re.search(left, sentence, re.IGNORECASE):
+            origin = place
+        elif destination is None and re.search(
+                # "to the provincial capital, Meruk", "into neighbouring Belstan": at most two
+                # lower-case words between the preposition and the place.
+                rf"\b(?:to|towards|toward|into|reached|reaching|arrived in)\s+(?:the\s+)?"
+                rf"(?:[a-z]+\s+){{0,2}}?(?:[a-z]+,\s+)?{p}\b", sentence):
+            destination = place
+    if origin and destination and fold(origin) == fold(destination):
+        destination = None
+    return origin, destination
+
+
+def is_claimed(sentence: str) -> bool:
+    """A change of control attributed to one side ('said', 'claims') is a claim, else confirmed."""
+    return bool(re.search(r"\b(said|says|claim\w*|according to|announc\w*|reported|statement)\b",
+                          sentence, re.IGNORECASE))
