@@ -204,9 +204,20 @@ class TerminalProgress:
 
 
 def dumps_line(obj: dict[str, Any]) -> bytes:
-    """One JSON line. U+2028/U+2029 are escaped: some JSONL readers split lines on them."""
+    """One JSON line. U+2028/U+2029 are escaped: some JSONL readers split lines on them.
+
+    A lone surrogate (a feed line's ``"\\ud800"`` escape, or model output) cannot be UTF-8; it
+    is written as its JSON escape, which reads back as the same string, instead of crashing the
+    run (and every re-run) on that one article.
+    """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n").encode()
+    return _utf8(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n")
+
+
+def _utf8(text: str) -> bytes:
+    # Only lone surrogates fail to encode, and they only occur inside JSON strings, where
+    # backslashreplace's "\\udXXX" is exactly their JSON escape.
+    return text.encode("utf-8", errors="backslashreplace")
 
 
 @dataclass
@@ -654,8 +665,8 @@ def _build_report(run: _Run, source: InputSource, out_dir: Path,
 
 
 def _write_report(out_dir: Path, report: dict[str, Any]) -> None:
-    _write_atomic(out_dir / REPORT_JSON, dumps_report(report).encode())
-    _write_atomic(out_dir / REPORT_MD, render_markdown(report).encode())
+    _write_atomic(out_dir / REPORT_JSON, _utf8(dumps_report(report)))
+    _write_atomic(out_dir / REPORT_MD, _utf8(render_markdown(report)))
 
 
 def _dry_run(source: InputSource, out_dir: Path, *, limit: int | None,

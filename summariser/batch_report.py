@@ -10,6 +10,7 @@ three times, which is why the report shows the number of reports and the range n
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import Counter, defaultdict
@@ -231,8 +232,10 @@ def build_digest(lines: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _cell(value: Any) -> str:
+    # Titles, names and quotes come from the feed and the articles: report.md is shown on CI
+    # summary pages, whose Markdown passes raw HTML through, so none of it may become markup.
     text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
 
 
 def _tally_cell(t: dict[str, Any] | None) -> str:
@@ -296,7 +299,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     if report.get("ignored", {}).get("count"):
         ig = report["ignored"]
         out.append(f"- Ignored (not articles): {ig['count']}, e.g. "
-                   + ", ".join(f"`{e}`" for e in ig["examples"][:5]))
+                   + ", ".join(_cell(e) for e in ig["examples"][:5]))
     if report.get("repairs", {}).get("partial_lines_dropped") or report.get("repairs", {}).get(
             "corrupt_lines"):
         r = report["repairs"]

@@ -347,7 +347,8 @@ class JsonlSource(InputSource):
             self.ignored.add(f"{source} (blank line)")
             return None
         try:
-            line = raw.decode("utf-8")
+            # A byte-order mark opens many feeds exported on Windows: it is not part of the JSON.
+            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
         except UnicodeDecodeError as exc:
             return InputProblem(ids.claim(where, where), "InputError",
                                 f"line {lineno} is not valid UTF-8 ({exc.reason} at byte "
