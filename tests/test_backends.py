@@ -1,0 +1,350 @@
+"""Backends: the OpenAI-compatible one over real HTTP against the fault-injecting mock server on
+127.0.0.1, the replaying fake, and the embedded one's loop detector and stream handling."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import ARTICLE, http_responder_for
+from summariser.schemas.brief import Usage
+from summariser.schemas.llm import FigureDecision
+
+from summariser import BackendError, Config, ConfigError, ExtractionFailed, summarise
+from summariser.backends import get_backend, llama, openai_compat
+from summariser.backends.base import LLMRequest, parse_json_model
+from summariser.backends.fake import FakeBackend
+from summariser.backends.llama import LlamaBackend, repeating_tail
+from summariser.backends.openai_compat import OpenAIBackend, RateGate, retry_after_seconds
+from summariser.testing import FaultSchedule, MockOpenAIServer
+
+REQUEST = LLMRequest(
+    messages=[{"role": "system", "content": "You classify numbers in conflict news."},
+              {"role": "user",
+               "content": "Shelling killed 12 civilians in Kharkiv, officials said. Number: 12"}],
+    response_model=FigureDecision, max_tokens=60, task="figure")
+FIGURE = {"kind": "killed", "group": "civilians", "reported_by": "officials", "scope": "incident"}
+
+
+@pytest.fixture
+def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exponential backoff between transient retries, shrunk to milliseconds."""
+    monkeypatch.setattr(openai_compat, "MAX_BACKOFF_S", 0.01)
+
+
+@pytest.fixture
+def server() -> Iterator[MockOpenAIServer]:
+    with MockOpenAIServer(responder=lambda body: FIGURE) as srv:
+        yield srv
+
+
+def _backend(server: MockOpenAIServer, **settings: Any) -> OpenAIBackend:
+    mode = settings.pop("mode", "json_schema")
+    config = Config(backend="openai", base_url=server.base_url, model="mock", **settings)
+    return OpenAIBackend(config, mode=mode)
+
+
+def _server_usage(server: MockOpenAIServer) -> Usage:
+    stats = server.stats()
+    return Usage(prompt_tokens=stats["prompt_tokens"], completion_tokens=stats["completion_tokens"])
+
+
+# --- OpenAIBackend over HTTP -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["json_schema", "tools", "json"])
+def test_success_in_every_mode(server: MockOpenAIServer, mode: str) -> None:
+    result = _backend(server, mode=mode).complete(REQUEST)
+    assert result.parsed.model_dump() == FIGURE
+    assert result.attempts == 1
+    assert result.usage == _server_usage(server) and result.usage.prompt_tokens > 0
+    (body,) = server.requests
+    assert body["model"] == "mock" and body["max_tokens"] == 60 and body["temperature"] == 0.0
+
+
+def test_429_waits_for_retry_after_then_succeeds(server: MockOpenAIServer) -> None:
+    server.faults = FaultSchedule(script=["rate_limit", None], retry_after_s=0.8)
+    backend = _backend(server)
+    started = time.monotonic()
+    result = backend.complete(REQUEST)
+    elapsed = time.monotonic() - started
+    assert result.parsed.model_dump() == FIGURE
+    assert elapsed >= 0.8  # more than any backoff of ours: the Retry-After was honoured
+    assert server.stats()["status"] == {429: 1, 200: 1}
+    assert result.attempts == 1  # the 429 generated nothing
+
+
+@pytest.mark.parametrize("fault", ["server_error", "unavailable", "reset", "timeout"])
+def test_transient_failure_then_success(server: MockOpenAIServer, fault: str, fast_backoff: None) -> None:
+    server.faults = FaultSchedule(script=[fault, None], timeout_sleep_s=2.0)
+    backend = _backend(server, request_timeout_s=0.5)
+    started = time.monotonic()
+    result = backend.complete(REQUEST)
+    assert time.monotonic() - started < 1.9  # a timeout is cut at 0.5 s, not waited out
+    assert result.parsed.model_dump() == FIGURE
+    assert server.stats()["requests"] == 2
+    assert server.stats()["faults"][fault] == 1
+
+
+@pytest.mark.parametrize(("fault", "words"), [("unavailable", "HTTP 503"), ("server_error", "HTTP 500"),
+                                              ("reset", "Could not reach")])
+def test_exhausted_retries_raise_backend_error(server: MockOpenAIServer, fault: str, words: str,
+                                               fast_backoff: None) -> None:
+    server.faults = FaultSchedule(rates={fault: 1.0})
+    with pytest.raises(BackendError) as info:
+        _backend(server, max_transient_retries=2).complete(REQUEST)
+    message = str(info.value)
+    assert words in message and server.base_url in message
+    assert "\n" not in message and "Traceback" not in message
+    assert server.stats()["requests"] == 3  # 1 + max_transient_retries
+
+
+def test_exhausted_rate_limits_raise_backend_error(server: MockOpenAIServer) -> None:
+    server.faults = FaultSchedule(rates={"rate_limit": 1.0}, retry_after_s=0.01)
+    with pytest.raises(BackendError, match="RateLimitError"):
+        _backend(server, max_transient_retries=1).complete(REQUEST)
+    assert server.stats()["requests"] == 2
+
+
+def test_unreachable_endpoint_is_a_backend_error(fast_backoff: None) -> None:
+    backend = OpenAIBackend(Config(backend="openai", base_url="http://127.0.0.1:9/v1", model="x",
+                                   max_transient_retries=1))
+    with pytest.raises(BackendError, match="Could not reach http://127.0.0.1:9/v1"):
+        backend.complete(REQUEST)
+
+
+def test_invalid_json_and_wrong_shape_are_reasked(server: MockOpenAIServer) -> None:
+    server.faults = FaultSchedule(script=["invalid_json", "wrong_shape", None])
+    result = _backend(server).complete(REQUEST)
+    assert result.parsed.model_dump() == FIGURE
+    assert result.attempts == 3
+    assert result.usage == _server_usage(server)
+    first, _, third = server.requests
+    assert len(third["messages"]) > len(first["messages"])  # the re-ask carries the bad answers
+
+
+@pytest.mark.parametrize("fault", ["invalid_json", "wrong_shape"])
+def test_never_valid_is_extraction_failed_with_attempts_and_usage(server: MockOpenAIServer,
+                                                                  fault: str) -> None:
+    server.faults = FaultSchedule(rates={fault: 1.0})
+    with pytest.raises(ExtractionFailed) as info:
+        _backend(server, max_validation_retries=2).complete(REQUEST)
+    exc = info.value
+    assert exc.attempts == 3
+    assert server.stats()["requests"] == 3  # bad output is re-asked, never retried as transient
+    assert exc.usage == _server_usage(server) and exc.usage.completion_tokens > 0
+    assert exc.last_output in ("not json {", '{"foo": 1}')
+
+
+def test_output_cut_at_max_tokens_is_extraction_failed(server: MockOpenAIServer) -> None:
+    server.faults = FaultSchedule(script=["truncated_json"], truncated_finish_reason="length")
+    with pytest.raises(ExtractionFailed) as info:
+        _backend(server).complete(REQUEST)
+    assert info.value.attempts == 1
+    assert info.value.usage == _server_usage(server)
+    last = info.value.last_output
+    assert last and json.dumps(FIGURE).startswith(last) and last != json.dumps(FIGURE)
+
+
+def test_server_refusing_json_schema_falls_back_to_tools(fast_backoff: None) -> None:
+    def respond(body: dict[str, Any]) -> Any:
+        if (body.get("response_format") or {}).get("type") == "json_schema":
+            # What llama-cpp-python's server says (as an HTTP 500) about response_format json_schema.
+            raise ValueError("response_format.type: Input should be 'text' or 'json_object', "
+                             "input: 'json_schema'")
+        return FIGURE
+
+    with MockOpenAIServer(responder=respond) as srv:
+        backend = _backend(srv)
+        assert backend.complete(REQUEST).parsed.model_dump() == FIGURE
+        assert backend.mode == "tools"
+        assert srv.stats()["requests"] == 2  # no transient retries of a refusal
+        assert "tools" in srv.requests[-1]
+        backend.complete(REQUEST)
+        assert srv.stats()["requests"] == 3  # the fallback sticks
+
+
+def test_rate_gate_holds_every_thread_until_it_opens() -> None:
+    gate = RateGate()
+    gate.close_for(0.3)
+    opened_at = time.monotonic() + 0.3
+    done: list[float] = []
+    threads = [threading.Thread(target=lambda: (gate.wait(), done.append(time.monotonic())))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(5)
+    assert len(done) == 4
+    assert min(done) >= opened_at - 0.02
+    assert max(done) - min(done) < 0.2  # released together
+
+
+def test_a_429_makes_concurrent_threads_wait_together(server: MockOpenAIServer) -> None:
+    server.faults = FaultSchedule(script=["rate_limit"], retry_after_s=0.5)
+    backend = _backend(server)
+    finished: list[float] = []
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            backend.complete(REQUEST)
+            finished.append(time.monotonic())
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    first = threading.Thread(target=call)
+    first.start()
+    deadline = time.monotonic() + 5
+    while backend.gate._until == 0.0 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    gate_opens = backend.gate._until
+    assert gate_opens > 0, "the 429 did not close the gate"
+    others = [threading.Thread(target=call) for _ in range(3)]
+    for t in others:
+        t.start()
+    for t in [first, *others]:
+        t.join(10)
+    assert not errors
+    assert len(finished) == 4
+    assert min(finished) >= gate_opens - 0.02  # nobody went ahead while the gate was closed
+    assert server.stats()["status"] == {429: 1, 200: 4}
+
+
+def test_summarise_over_http_end_to_end() -> None:
+    with MockOpenAIServer(responder=http_responder_for()) as srv:
+        config = Config(backend="openai", base_url=srv.base_url, model="mock", use_cache=False)
+        brief = summarise(ARTICLE, config)
+        stats = srv.stats()
+    assert sorted((c.kind, c.count) for c in brief.casualties) == [("injured", 30), ("killed", 12)]
+    assert [(d.count, d.qualifier) for d in brief.displacement] == [(2000, "about")]
+    for fig in [*brief.casualties, *brief.displacement]:
+        assert fig.span is not None and ARTICLE[fig.span[0]:fig.span[1]] == fig.evidence
+    assert [a.name for a in brief.actors] == ["UNHCR"]
+    assert brief.meta is not None
+    assert (brief.meta.backend, brief.meta.model) == ("openai", "mock")
+    assert brief.meta.calls == stats["requests"] == 5
+    assert brief.meta.attempts == 5
+    assert brief.meta.usage == Usage(prompt_tokens=stats["prompt_tokens"],
+                                     completion_tokens=stats["completion_tokens"])
+
+
+def test_openai_backend_needs_a_key_or_a_base_url() -> None:
+    with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
+        OpenAIBackend(Config(backend="openai", model="gpt-4o-mini"))
+
+
+def test_retry_after_header_parsing() -> None:
+    class Response:
+        def __init__(self, headers: dict[str, str]):
+            self.headers = headers
+
+    class Err(Exception):
+        def __init__(self, headers: dict[str, str]):
+            self.response = Response(headers)
+
+    assert retry_after_seconds(Err({"retry-after": "2"})) == 2.0
+    assert retry_after_seconds(Err({"retry-after-ms": "250", "retry-after": "9"})) == 0.25
+    assert retry_after_seconds(Err({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"})) is None
+    assert retry_after_seconds(Err({})) is None
+    assert retry_after_seconds(ValueError()) is None
+
+
+def test_openai_sampling_names_what_changes_the_output() -> None:
+    backend = OpenAIBackend(Config(backend="openai", base_url="http://127.0.0.1:9/v1", model="m",
+                                   temperature=0.3))
+    assert backend.sampling() == {"temperature": 0.3, "mode": "json_schema",
+                                  "base_url": "http://127.0.0.1:9/v1"}
+
+
+# --- get_backend and the fake ------------------------------------------------------------------
+
+
+def test_get_backend_picks_by_config() -> None:
+    assert isinstance(get_backend(Config(backend="fake", model="m")), FakeBackend)
+    assert isinstance(get_backend(Config(backend="openai", base_url="http://127.0.0.1:9/v1", model="m")),
+                      OpenAIBackend)
+
+
+def test_unit_tests_cannot_load_the_embedded_model() -> None:
+    with pytest.raises(AssertionError, match="embedded model"):
+        get_backend(Config(backend="llama"))
+
+
+def test_fake_replays_items_in_order_and_records_requests() -> None:
+    fake = FakeBackend().enqueue(FigureDecision(**FIGURE), dict(FIGURE, kind="injured"),
+                                 lambda request: dict(FIGURE, kind=f"{'missing' if request.task else ''}"),
+                                 RuntimeError("boom"))
+    kinds = [fake.complete(REQUEST).parsed.kind for _ in range(3)]  # type: ignore[attr-defined]
+    assert kinds == ["killed", "injured", "missing"]
+    with pytest.raises(RuntimeError, match="boom"):
+        fake.complete(REQUEST)
+    assert fake.history == [REQUEST] * 4
+    with pytest.raises(AssertionError, match="no response queued"):
+        fake.complete(REQUEST)
+
+
+def test_parse_json_model_accepts_a_fenced_block() -> None:
+    raw = "```json\n" + '{"kind": "none", "group": "mixed", "reported_by": "", "scope": "incident"}' + "\n```"
+    assert parse_json_model(FigureDecision, raw).kind == "none"  # type: ignore[attr-defined]
+
+
+# --- the embedded backend without a model --------------------------------------------------------
+
+
+def test_repeating_tail_detects_a_decode_loop() -> None:
+    assert repeating_tail('{"summary": "The army said' + " the army said that" * 6)
+    assert repeating_tail("x" * 10 + "abcdefgh" * 4)
+
+
+def test_repeating_tail_ignores_normal_json_and_prose() -> None:
+    normal = ('[{"kind": "killed", "group": "civilians"}, {"kind": "injured", "group": "civilians"}, '
+              '{"kind": "missing", "group": "civilians"}, {"kind": "killed", "group": "mixed"}]')
+    assert not repeating_tail(normal)
+    assert not repeating_tail('{"a": 1, "a": 2, "a": 3, "a": 4, "a": 5}')
+    assert not repeating_tail("abcdefgh" * 3)  # three repeats are not yet a loop
+    assert not repeating_tail("Shelling killed 12 civilians in Kharkiv on Monday, officials said.")
+    assert not repeating_tail("")
+
+
+class _LoopingLlama:
+    """Stands in for llama_cpp.Llama: streams a JSON prefix, then one chunk forever."""
+
+    def __init__(self) -> None:
+        self.n_tokens = 0
+        self.streamed: list[int] = []
+
+    def create_chat_completion(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        assert kwargs["stream"] is True and kwargs["response_format"]["type"] == "json_object"
+        count = 0
+        self.streamed.append(0)
+
+        def chunks() -> Iterator[dict[str, Any]]:
+            nonlocal count
+            prefix = '{"kind": "killed", "group": "civilians", "reported_by": "'
+            for piece in [prefix, *(["again and "] * 10_000)]:
+                count += 1
+                self.streamed[-1] = count
+                self.n_tokens += 1
+                yield {"choices": [{"delta": {"content": piece}}]}
+
+        return chunks()
+
+
+def test_embedded_backend_cuts_a_looping_generation(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fake_llm = _LoopingLlama()
+    monkeypatch.setattr(llama, "_perf_snapshot", lambda llm: None)
+    monkeypatch.setattr(llama, "resolve_model_path", lambda config: tmp_path / "model.gguf")
+    monkeypatch.setattr(llama, "_load", lambda path, n_ctx, n_threads: fake_llm)
+    backend = LlamaBackend(Config(backend="llama", max_validation_retries=1))
+    with pytest.raises(ExtractionFailed) as info:
+        backend.complete(REQUEST)
+    # Cut soon after the loop showed, and not re-asked (that would pay for the same loop again).
+    assert len(fake_llm.streamed) == 1 and fake_llm.streamed[0] < 100
+    assert info.value.attempts == 1
+    assert info.value.usage.completion_tokens == fake_llm.streamed[0]

@@ -1,0 +1,107 @@
+"""The remote path without internet: the `openai` client over real HTTP against llama-cpp-python's
+own OpenAI-compatible server on 127.0.0.1, serving the small (0.5B) embedded model.
+
+Slow (a real model on CPU): marked integration, run with  pytest -m integration.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from summariser.schemas.brief import Brief
+from summariser.schemas.llm import FigureDecision
+
+from summariser import Config, summarise
+from summariser.backends.base import LLMRequest
+from summariser.backends.openai_compat import OpenAIBackend
+
+pytestmark = pytest.mark.integration
+
+SEED = Path(__file__).parent / "data" / "000_e94b46aacb59cd41.txt"
+SMALL_MODEL = "qwen2.5-coder-0.5b-instruct-q4_k_m"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    # find_spec, not import: importing llama_cpp here would load its native library for nothing.
+    if any(importlib.util.find_spec(name) is None for name in ("llama_cpp", "uvicorn", "fastapi")):
+        pytest.skip("needs llama-cpp-python[server]")
+    from summariser import weights
+
+    try:
+        model = weights.ensure_model(SMALL_MODEL)  # the user's models dir
+    except weights.ModelFileError as exc:
+        pytest.skip(f"small model not installed: {exc}")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
+             "--port", str(port), "--n_ctx", "4096"],
+            stdout=out, stderr=subprocess.STDOUT,
+        )
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"llama_cpp.server exited ({proc.returncode}):\n{log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"llama_cpp.server did not come up:\n{log.read_text()[-2000:]}")
+            time.sleep(0.5)
+        yield base_url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_openai_backend_gets_a_validated_figure_decision(llama_server: str) -> None:
+    backend = OpenAIBackend(Config(backend="openai", base_url=llama_server, model="x",
+                                   request_timeout_s=120), mode="json_schema")
+    sentence = "Shelling killed 12 civilians in Kharkiv on Monday, officials said."
+    result = backend.complete(LLMRequest(
+        messages=[{"role": "system", "content": "Classify the number. Answer with JSON only."},
+                  {"role": "user", "content": f'Sentence: "{sentence}"\nNumber: "12"'}],
+        response_model=FigureDecision, max_tokens=60, task="figure"))
+    decision = FigureDecision.model_validate(result.parsed.model_dump())
+    assert decision.kind in ("killed", "injured", "missing", "displaced", "none")
+    assert result.attempts >= 1 and result.usage.prompt_tokens > 0 and result.usage.completion_tokens > 0
+
+
+def test_summarise_through_a_local_openai_compatible_server(llama_server: str) -> None:
+    article = SEED.read_text(encoding="utf-8")
+    config = Config(backend="openai", base_url=llama_server, model="x", use_cache=False,
+                    request_timeout_s=180)
+    brief = summarise(article, config)
+    Brief.model_validate_json(brief.model_dump_json())
+    figures = [*brief.casualties, *brief.displacement, *brief.control_changes]
+    for fig in figures:
+        assert fig.span is not None
+        assert article[fig.span[0]:fig.span[1]] == fig.evidence
+    assert brief.meta is not None
+    assert brief.meta.backend == "openai" and brief.meta.calls >= 1
+    assert brief.meta.usage.prompt_tokens > 0
