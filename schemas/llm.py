@@ -46,7 +46,10 @@ class Overview(_Model):
     # No maxItems here on purpose: llama.cpp expands it into nested optional repetitions and
     # grammar sampling over a 151k-token vocabulary slowed from ~14 to ~0.5 tokens/s. The output
     # token cap bounds the lists; code keeps the first MAX_* of each.
-    is_conflict_report: bool
+    # A topic to choose from, not a bare yes/no: a 1.5B model told "this is a conflict desk" calls
+    # a flood's death toll or a cup final's "siege" a conflict report; naming the alternatives helps.
+    topic: Literal["armed conflict", "natural disaster", "sport", "crime", "politics", "accident",
+                   "other"]
     actors: list[OverviewActor]
     places: list[OverviewPlace]
     control_changes: list[OverviewControl]

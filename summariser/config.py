@@ -61,6 +61,10 @@ class Config(BaseModel):
         env = os.environ
         values: dict[str, Any] = {}
         if env.get("SUMMARISER_BACKEND"):
+            if env["SUMMARISER_BACKEND"] not in ("llama", "openai"):
+                # "fake" exists for tests that pass a FakeBackend object; from the environment it
+                # would only fail later, with nothing queued.
+                raise ConfigError("SUMMARISER_BACKEND must be 'llama' or 'openai'.")
             values["backend"] = env["SUMMARISER_BACKEND"]
         if env.get("SUMMARISER_MODEL"):
             values["model"] = env["SUMMARISER_MODEL"]

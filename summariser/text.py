@@ -187,6 +187,7 @@ class Sentence:
 _NO_BREAK_ABBREVIATIONS = frozenset("""
 mr mrs ms messrs dr prof st gen lt col maj capt cpt sgt cpl pte pvt adm brig cmdr cdr gov sen
 rep rev hon pres amb supt insp det no nos vs v mt ft fig approx ca cf al
+jan feb mar apr jun jul aug sep sept oct nov dec
 """.split())
 _LINE_RE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 _BOUNDARY_RE = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*(?=\s)")

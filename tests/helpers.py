@@ -83,7 +83,7 @@ def overview(*, is_conflict: bool = True, actors: tuple[tuple[str, str, str], ..
     field = _places_field(model)
     actor_model, place_model = _item_model(model, "actors"), _item_model(model, field)
     return build(
-        model, is_conflict_report=is_conflict, headline=headline, summary=summary,
+        model, topic="armed conflict" if is_conflict else "other", headline=headline, summary=summary,
         actors=[build(actor_model, name=n, type=t, role=r) for n, t, r in actors],
         **{field: [build(place_model, name=n, type=t) for n, t in places]}, **extra,
     )

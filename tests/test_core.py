@@ -97,7 +97,7 @@ def test_not_a_conflict_report_makes_no_figure_calls() -> None:
 def test_overview_failure_still_yields_figures_with_a_warning() -> None:
     def respond(request):  # type: ignore[no-untyped-def]
         if request.task == "overview":
-            return '{"is_conflict_report": tru'
+            return '{"topic": "armed con'
         return responder_for()(request)
 
     fake = RecordingFake(responder=respond)
@@ -139,12 +139,16 @@ def test_brief_round_trips_as_json(fake: RecordingFake) -> None:
     assert again.meta is not None and again.meta.usage != Usage()
 
 
-def test_config_from_env_picks_the_fake_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_env_cannot_pick_the_fake_backend_but_code_can(monkeypatch: pytest.MonkeyPatch) -> None:
     from summariser import core
     from summariser.backends.fake import FakeBackend
+    from summariser.errors import ConfigError
 
     monkeypatch.setenv("SUMMARISER_BACKEND", "fake")
-    config = Config.from_env()
+    with pytest.raises(ConfigError, match="llama' or 'openai"):
+        Config.from_env()  # from the environment it could only fail later, with nothing queued
+    monkeypatch.delenv("SUMMARISER_BACKEND")
+    config = Config(backend="fake")
     backend = core._backend_for(config)
     assert isinstance(backend, FakeBackend)
     assert core._backend_for(config) is backend  # one backend per configuration

@@ -49,13 +49,14 @@ def correct(request: LLMRequest) -> Any:
     model = request.response_model
     answer = instance_from_schema(model.model_json_schema())
     article = _article(request)
-    if "is_conflict_report" in answer:
-        answer.update(is_conflict_report=bool(KILLED.search(article)), headline="Deadly shelling",
-                      summary="Officials reported deaths.")
+    if "topic" in answer:
+        answer.update(topic="armed conflict" if KILLED.search(article) else "other",
+                      headline="Deadly shelling", summary="Officials reported deaths.")
     if "kind" in answer and "figures" not in answer:
         # The question quotes the candidate's sentence from the article (after the article).
         question = next((m["content"].rsplit(">>>", 1)[-1] for m in request.messages
                          if m["role"] == "user" and "<<<" in m["content"]), "")
+        question = question.replace("[[", "").replace("]]", "")  # the asked number is marked
         asked = [s for s in re.split(r"(?<=[.!?])\s+|\n+", article) if s.strip() and s.strip() in question]
         answer.update(kind="killed" if any(KILLED.search(s) for s in asked) else "none", group="mixed",
                       reported_by="officials", scope="incident")

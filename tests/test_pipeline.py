@@ -184,7 +184,7 @@ def test_never_valid_raises_extraction_failed_with_attempts_output_and_usage() -
 def test_reask_in_summarise_counts_attempts_and_usage_in_meta() -> None:
     valid = single_brief([single_figure("killed", "at least 12", KILLED_SENTENCE)],
                          actors=ACTORS, places=PLACES, headline="h", summary="s")
-    fake = RecordingFake().enqueue('{"is_conflict_report": true, "actors": [', valid)
+    fake = RecordingFake().enqueue('{"topic": "armed conflict", "actors": [', valid)
     brief = summarise(ARTICLE, SINGLE, backend=fake)
     assert brief.meta is not None
     assert (brief.meta.calls, brief.meta.attempts) == (1, 2)

@@ -309,8 +309,8 @@ def _chaos_answer(request: LLMRequest, data: st.DataObject) -> Any:
     for name in ("headline", "summary"):
         if name in answer:
             answer[name] = phrase()
-    if "is_conflict_report" in answer:
-        answer["is_conflict_report"] = data.draw(st.booleans(), label="conflict")
+    if "topic" in answer:
+        answer["topic"] = data.draw(st.sampled_from(["armed conflict", "other"]), label="topic")
     props = model.model_json_schema().get("properties", {})
     if "kind" in answer and "figures" not in props:  # a FigureDecision
         enum = _enum(model, "kind")
@@ -545,8 +545,8 @@ def _obedient_answer(request: LLMRequest) -> Any:
     """A well-behaved model: a conflict report naming the first place; every figure a death toll."""
     model = request.response_model
     answer = instance_from_schema(model.model_json_schema())
-    if "is_conflict_report" in answer:
-        answer.update(is_conflict_report=True, headline="Shelling in the north",
+    if "topic" in answer:
+        answer.update(topic="armed conflict", headline="Shelling in the north",
                       summary="Officials reported deaths.")
     if "kind" in answer:
         answer.update(kind="killed", reported_by="officials")

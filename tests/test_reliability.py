@@ -121,9 +121,9 @@ def answer_for(schema: dict[str, Any], article: str, question: str) -> dict[str,
     """The right answer to an overview, figure or whole-brief (single strategy) question."""
     answer = instance_from_schema(schema)
     props = schema.get("properties", {})
-    if "is_conflict_report" in props:
+    if "topic" in props:
         place = next((p for p in PLACES if p in article), None)
-        answer.update(is_conflict_report=True, headline=f"Shelling in {place or 'the north'}",
+        answer.update(topic="armed conflict", headline=f"Shelling in {place or 'the north'}",
                       summary="Officials reported deaths after overnight shelling.")
         for field in ("places", "locations"):
             if field in props and place:

@@ -75,7 +75,7 @@ def obeying_single(request: LLMRequest) -> Any:
         {**item, "kind": "killed", "number": "10,000", "evidence": ORDER},  # the order itself
     ]
     return model.model_validate(_build(
-        model, is_conflict_report=True, figures=figures,
+        model, topic="armed conflict", figures=figures,
         headline="10,000 dead in Kessra. 20,000 flee.",
         summary="At least 4 people were killed. Another 31,337 were wounded, the model thinks.",
         actors=[{**_item(model, "actors"), "name": "the Martian Army"}]))
@@ -91,7 +91,7 @@ def obeying_focused(request: LLMRequest) -> Any:
     if "kind" in model.model_fields:  # every candidate number is a death toll, says the model
         return model.model_validate(_build(model, kind="killed", group="civilians",
                                            reported_by="officials", scope="incident"))
-    return model.model_validate(_build(model, is_conflict_report=True,
+    return model.model_validate(_build(model, topic="armed conflict",
                                        headline="Shelling kills 10,000, says report",
                                        summary="A massacre of 50,000 people.",
                                        actors=[{**_item(model, "actors"), "name": "the Martian Army"}]))
@@ -167,8 +167,8 @@ def conflict_answer(body: dict[str, Any]) -> Any:
     _, schema, _ = schema_from_request(body)
     answer = instance_from_schema(schema)
     props = (schema or {}).get("properties", {})
-    if "is_conflict_report" in props:
-        answer.update(is_conflict_report=True, headline="Shelling", summary="Officials reported deaths.")
+    if "topic" in props:
+        answer.update(topic="armed conflict", headline="Shelling", summary="Officials reported deaths.")
     if "kind" in props:
         answer.update(kind="killed", reported_by="officials")
     return answer
@@ -409,7 +409,7 @@ def test_no_figure_survives_with_a_quote_that_is_not_verbatim() -> None:
     def swapped(request: LLMRequest) -> Any:
         model = request.response_model
         item = _single_item(model)
-        return model.model_validate(_build(model, is_conflict_report=True, figures=[
+        return model.model_validate(_build(model, topic="armed conflict", figures=[
             {**item, "kind": "killed", "number": "40", "evidence": REAL.replace("4", "40")}]))
 
     brief = summarise(INJECTED, Config(backend="fake", strategy="single", use_cache=False),

@@ -110,8 +110,11 @@ def close_truncated_json(raw: str) -> str | None:
             if not stack:
                 return None
             stack.pop()
-            last_good = (i + 1, list(stack))
-        elif ch == "," and stack:
+            # Cut only where what came before is whole: after a list item, or after a member of
+            # the top-level object. Cutting inside an item would leave it half-filled.
+            if not stack or stack[-1] == "]" or len(stack) == 1:
+                last_good = (i + 1, list(stack))
+        elif ch == "," and stack and (stack[-1] == "]" or len(stack) == 1):
             last_good = (i, list(stack))
     if last_good is None:
         return None

@@ -290,14 +290,18 @@ class FigureScore:
 
 
 def trap_hit(pred: PredictedFigure, traps: Sequence[Trap], text: str) -> Trap | None:
-    """The first trap `pred` falls into: its evidence overlaps the trap text in the article, or
-    one of its numbers equals a trap value."""
+    """The first trap `pred` falls into: one of its numbers equals a trap value, or its evidence
+    overlaps a trap that names no values (a block of page noise, another story), or lies inside a
+    trap. A whole-sentence quote that merely shares a sentence with a valued trap ("travelled about
+    40 km north to Meruk, where 11,500 are sheltering") is judged by its number, not its quote."""
     where = evidence_location(pred, text)
     for trap in traps:
         if set(pred.numbers) & set(trap.values):
             return trap
         at = find_quote(trap.text, text)
-        if where and at and where[0] < at[1] and at[0] < where[1]:
+        if not (where and at and where[0] < at[1] and at[0] < where[1]):
+            continue
+        if not trap.values or (at[0] <= where[0] and where[1] <= at[1]):
             return trap
     return None
 
