@@ -252,14 +252,31 @@ def _place_roles(places: list[Location], sentences: list[Sentence],
     return out
 
 
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _supported(sentence: str, article_words: set[str]) -> bool:
+    """Whether at least half of a prose sentence's content words occur in the article (compared
+    on their first five letters, so "recaptured" finds "recapture"). A small model asked for a
+    summary of a short article will copy its few-shot example ("families are fleeing toward the
+    capital") instead."""
+    words = [w.casefold()[:5] for w in _CONTENT_WORD.findall(sentence)]
+    return not words or sum(w in article_words for w in words) / len(words) >= 0.5
+
+
 def _strip_invented_numbers(text: str, article_values: set[int], what: str,
-                            warnings: list[str]) -> str:
-    """Drop any sentence of model-written prose that carries a number the article never states."""
+                            warnings: list[str], article: str = "") -> str:
+    """Drop any sentence of model-written prose that carries a number the article never states,
+    or whose words mostly do not come from the article."""
+    article_words = {w.casefold()[:5] for w in _CONTENT_WORD.findall(article)}
     kept = []
     for sentence in split_sentences(text):
         extra = stated_values(sentence.text, categories={"count", "year"}) - article_values
         if extra:
             warnings.append(f"Removed a {what} sentence with numbers not in the article: {sorted(extra)}.")
+            continue
+        if article and not _supported(sentence.text, article_words):
+            warnings.append(f"Removed a {what} sentence the article does not support: {sentence.text!r}.")
             continue
         kept.append(sentence.text)
     return " ".join(kept)
@@ -383,8 +400,8 @@ def _not_conflict(ov: Overview, article: str, warnings: list[str]) -> Brief:
     # number through in the headline.
     values = stated_values(article)
     return Brief(is_conflict_report=False,
-                 headline=_strip_invented_numbers(ov.headline, values, "headline", warnings),
-                 summary=_strip_invented_numbers(ov.summary, values, "summary", warnings),
+                 headline=_strip_invented_numbers(ov.headline, values, "headline", warnings, article),
+                 summary=_strip_invented_numbers(ov.summary, values, "summary", warnings, article),
                  warnings=warnings)
 
 
@@ -419,8 +436,8 @@ def _assemble(article: str, ov: Overview, places: list[Location],
     warnings.extend(conflicting_tolls(casualties))
     return Brief(
         is_conflict_report=True,
-        headline=_strip_invented_numbers(ov.headline, article_values, "headline", warnings),
-        summary=_strip_invented_numbers(ov.summary, article_values, "summary", warnings),
+        headline=_strip_invented_numbers(ov.headline, article_values, "headline", warnings, article),
+        summary=_strip_invented_numbers(ov.summary, article_values, "summary", warnings, article),
         actors=_actors(ov, article, warnings),
         locations=_place_roles(places, sentences, [*casualties, *displacement], controls),
         casualties=casualties, displacement=displacement, control_changes=controls,

@@ -240,3 +240,15 @@ def test_single_strategy_direct_run_records_warnings() -> None:
     brief = single(ARTICLE, run)
     assert brief.casualties == []
     assert run.warnings and run.warnings == brief.warnings
+
+
+def test_summary_sentences_the_article_does_not_support_are_removed() -> None:
+    from summariser.pipeline import _strip_invented_numbers
+
+    article = "Shelling killed at least 12 civilians in Dorvan on Monday, officials said."
+    warnings: list[str] = []
+    summary = _strip_invented_numbers(
+        "Shelling killed civilians in Dorvan, officials said. Families are fleeing toward the capital.",
+        {12}, "summary", warnings, article)
+    assert summary == "Shelling killed civilians in Dorvan, officials said."
+    assert len(warnings) == 1 and "does not support" in warnings[0]

@@ -8,6 +8,7 @@ that starts repeating itself is cut as soon as the loop shows, instead of runnin
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 import time
@@ -22,6 +23,19 @@ from summariser.schemas.brief import Usage
 
 _LOADED: dict[tuple[str, int, int], Any] = {}
 _LOAD_LOCK = threading.Lock()
+
+
+@atexit.register
+def _close_loaded() -> None:
+    """Free models before interpreter teardown: llama-cpp-python's __del__ runs too late and
+    prints a TypeError traceback at exit (its C bindings are already gone)."""
+    with _LOAD_LOCK:
+        for llm in _LOADED.values():
+            try:
+                llm.close()
+            except Exception:  # nothing useful to do at exit
+                pass
+        _LOADED.clear()
 
 
 @dataclass
