@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
+from summariser.entities import fold
 from summariser.schemas.brief import (
     Actor,
     Brief,
@@ -201,7 +202,7 @@ def merge_briefs(parts: Sequence[tuple[int, Brief]], article: str) -> Brief:
     casualties = _unique(casualties, lambda f: (f.kind, f.count, f.low, f.high, f.group, f.evidence))
     displacement = _unique(displacement, lambda f: ("displaced", f.count, f.low, f.high, f.group,
                                                     f.evidence))
-    controls = _unique(controls, lambda c: (_fold(c.place), c.gained_by, c.lost_by, c.evidence))
+    controls = _unique(controls, lambda c: (fold(c.place), c.gained_by, c.lost_by, c.evidence))
     briefs = [b for _, b in ordered]
     warnings.append(split_warning(len(parts)))
     from summariser.pipeline import conflicting_tolls
@@ -217,10 +218,6 @@ def merge_briefs(parts: Sequence[tuple[int, Brief]], article: str) -> Brief:
         warnings=list(dict.fromkeys(warnings)),
         meta=_merge_meta([b.meta for b in briefs]),
     )
-
-
-def _fold(s: str) -> str:
-    return " ".join(s.split()).casefold()
 
 
 def _shifted(items: Iterable[_Fig], offset: int, article: str, warnings: list[str]) -> list[_Fig]:
@@ -257,7 +254,7 @@ def _unique(items: list[_Fig], key: Callable[[_Fig], Any]) -> list[_Fig]:
 def _merge_actors(actors: Iterable[Actor]) -> list[Actor]:
     merged: dict[str, Actor] = {}
     for actor in actors:
-        key = _fold(actor.name)
+        key = fold(actor.name)
         first = merged.get(key)
         if first is None:
             merged[key] = actor
@@ -269,11 +266,11 @@ def _merge_actors(actors: Iterable[Actor]) -> list[Actor]:
 
 
 def _union(first: list[str], more: list[str], exclude: str | None = None) -> list[str]:
-    seen = {_fold(x) for x in first} | ({_fold(exclude)} if exclude else set())
+    seen = {fold(x) for x in first} | ({fold(exclude)} if exclude else set())
     out = list(first)
     for x in more:
-        if _fold(x) not in seen:
-            seen.add(_fold(x))
+        if fold(x) not in seen:
+            seen.add(fold(x))
             out.append(x)
     return out
 
@@ -281,7 +278,7 @@ def _union(first: list[str], more: list[str], exclude: str | None = None) -> lis
 def _merge_locations(locations: Iterable[Location]) -> list[Location]:
     merged: dict[str, Location] = {}
     for loc in locations:
-        merged.setdefault(_fold(loc.name), loc)
+        merged.setdefault(fold(loc.name), loc)
     return list(merged.values())
 
 

@@ -30,9 +30,9 @@ _NAME = r"[A-Z][\w'’.-]*(?:\s+(?:al-|el-|de |of |the )?[A-Z][\w'’.-]*)*"
 
 
 def fold(s: str) -> str:
-    """Case-, accent- and apostrophe-insensitive form for matching names."""
+    """Case-, accent-, apostrophe- and whitespace-insensitive form for matching names."""
     s = unicodedata.normalize("NFKD", s).replace("’", "'")
-    return "".join(c for c in s if not unicodedata.combining(c)).casefold().strip()
+    return " ".join("".join(c for c in s if not unicodedata.combining(c)).casefold().split())
 
 
 def split_name(name: str) -> tuple[str, list[str]]:

@@ -264,8 +264,8 @@ def _supported(sentence: str, article_words: set[str]) -> bool:
     return not words or sum(w in article_words for w in words) / len(words) >= 0.5
 
 
-def _strip_invented_numbers(text: str, article_values: set[int], what: str,
-                            warnings: list[str], article: str = "") -> str:
+def _grounded_prose(text: str, article: str, article_values: set[int], what: str,
+                    warnings: list[str]) -> str:
     """Drop any sentence of model-written prose that carries a number the article never states,
     or whose words mostly do not come from the article."""
     article_words = {w.casefold()[:5] for w in _CONTENT_WORD.findall(article)}
@@ -275,7 +275,7 @@ def _strip_invented_numbers(text: str, article_values: set[int], what: str,
         if extra:
             warnings.append(f"Removed a {what} sentence with numbers not in the article: {sorted(extra)}.")
             continue
-        if article and not _supported(sentence.text, article_words):
+        if not _supported(sentence.text, article_words):
             warnings.append(f"Removed a {what} sentence the article does not support: {sentence.text!r}.")
             continue
         kept.append(sentence.text)
@@ -400,8 +400,8 @@ def _not_conflict(ov: Overview, article: str, warnings: list[str]) -> Brief:
     # number through in the headline.
     values = stated_values(article)
     return Brief(is_conflict_report=False,
-                 headline=_strip_invented_numbers(ov.headline, values, "headline", warnings, article),
-                 summary=_strip_invented_numbers(ov.summary, values, "summary", warnings, article),
+                 headline=_grounded_prose(ov.headline, article, values, "headline", warnings),
+                 summary=_grounded_prose(ov.summary, article, values, "summary", warnings),
                  warnings=warnings)
 
 
@@ -436,8 +436,8 @@ def _assemble(article: str, ov: Overview, places: list[Location],
     warnings.extend(conflicting_tolls(casualties))
     return Brief(
         is_conflict_report=True,
-        headline=_strip_invented_numbers(ov.headline, article_values, "headline", warnings, article),
-        summary=_strip_invented_numbers(ov.summary, article_values, "summary", warnings, article),
+        headline=_grounded_prose(ov.headline, article, article_values, "headline", warnings),
+        summary=_grounded_prose(ov.summary, article, article_values, "summary", warnings),
         actors=_actors(ov, article, warnings),
         locations=_place_roles(places, sentences, [*casualties, *displacement], controls),
         casualties=casualties, displacement=displacement, control_changes=controls,

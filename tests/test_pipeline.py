@@ -243,12 +243,12 @@ def test_single_strategy_direct_run_records_warnings() -> None:
 
 
 def test_summary_sentences_the_article_does_not_support_are_removed() -> None:
-    from summariser.pipeline import _strip_invented_numbers
+    from summariser.pipeline import _grounded_prose
 
     article = "Shelling killed at least 12 civilians in Dorvan on Monday, officials said."
     warnings: list[str] = []
-    summary = _strip_invented_numbers(
+    summary = _grounded_prose(
         "Shelling killed civilians in Dorvan, officials said. Families are fleeing toward the capital.",
-        {12}, "summary", warnings, article)
+        article, {12}, "summary", warnings)
     assert summary == "Shelling killed civilians in Dorvan, officials said."
     assert len(warnings) == 1 and "does not support" in warnings[0]
