@@ -148,8 +148,8 @@ class OpenAIBackend:
         retrying = Retrying(
             stop=stop_after_attempt(self.config.max_transient_retries + 1),
             wait=self._wait,
-            retry=retry_if_exception(lambda e: _transient(_cause(e))
-                                     and not _rejects_response_format(_cause(e))),
+            retry=retry_if_exception(lambda e: (cause := _cause(e)) is not None
+                                     and _transient(cause) and not _rejects_response_format(cause)),
             reraise=True,
         )
         try:
