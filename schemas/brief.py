@@ -128,6 +128,7 @@ class Meta(_Model):
     cached: bool = False
     attempts: int = 0
     calls: int = 0
+    cached_calls: int = 0  # model calls answered from the cache (same request seen before)
     usage: Usage = Field(default_factory=Usage)
     latency_s: float = 0.0
 

@@ -1,8 +1,14 @@
 """The brief cache (diskcache): a hit returns the same brief and costs no model call.
 
 Key = backend + model + sampling parameters + prompt-template hash + schema hash + strategy +
-hash of the normalised article text. Every part that can change the answer is in the key, so a
-changed prompt, schema, model or temperature misses instead of serving a stale brief. The API key
+pipeline revision + hash of the normalised article text. Every part that can change the answer is
+in the key, so a changed prompt, schema, model, temperature or pipeline code misses instead of
+serving a stale brief.
+
+The same store also keeps each model *call*'s answer (key = backend + model + sampling + the exact
+messages + response schema + output cap). A code-only change to the pipeline then re-assembles
+briefs from the answers already paid for instead of asking the model again; a changed prompt,
+schema or model changes the messages and misses. The API key
 is never part of a key or a value. A corrupted or deleted cache directory is rebuilt, never fatal.
 """
 
@@ -37,13 +43,21 @@ def normalise_article(text: str) -> str:
 
 
 def cache_key(*, backend: str, model: str, sampling: dict[str, Any], prompt_hash: str,
-              schema: str, strategy: str, article: str) -> str:
+              schema: str, strategy: str, article: str, pipeline: str = "") -> str:
     parts = {
         "backend": backend, "model": model, "sampling": sampling, "prompt": prompt_hash,
-        "schema": schema, "strategy": strategy,
+        "schema": schema, "strategy": strategy, "pipeline": pipeline,
         "article": hashlib.sha256(normalise_article(article).encode()).hexdigest(),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def call_key(*, backend: str, model: str, sampling: dict[str, Any], messages: list[dict[str, str]],
+             response_schema: dict[str, Any], max_tokens: int) -> str:
+    parts = {"call": 1, "backend": backend, "model": model, "sampling": sampling,
+             "messages": messages, "schema": response_schema, "max_tokens": max_tokens}
+    return "call:" + hashlib.sha256(
+        json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
 class BriefCache:
@@ -111,12 +125,40 @@ class BriefCache:
             log.warning("cache write failed (%s); reopening", exc)
             self._reopen(self._db)
 
+    def get_answer(self, key: str) -> dict[str, Any] | None:
+        """A stored model answer ({"parsed": JSON text, "truncated": bool}) or None."""
+        self._check_directory()
+        try:
+            value = self._cache.get(key)
+        except Exception as exc:
+            log.warning("cache read failed (%s); reopening", exc)
+            self._reopen(self._db)
+            return None
+        try:
+            answer = json.loads(value) if value is not None else None
+        except ValueError:
+            return None
+        return answer if isinstance(answer, dict) and "parsed" in answer else None
+
+    def set_answer(self, key: str, parsed: str, truncated: bool) -> None:
+        self._check_directory()
+        try:
+            self._cache.set(key, json.dumps({"parsed": parsed, "truncated": truncated}))
+        except Exception as exc:
+            log.warning("cache write failed (%s); reopening", exc)
+            self._reopen(self._db)
+
     def stats(self) -> dict[str, Any]:
-        return {"directory": str(self.directory), "entries": len(self._cache),
+        answers = sum(1 for key in self._cache.iterkeys() if str(key).startswith("call:"))
+        return {"directory": str(self.directory), "entries": len(self._cache) - answers,
+                "model_answers": answers,
                 "size_bytes": self._cache.volume(), "size_limit_bytes": self.size_limit}
 
-    def clear(self) -> int:
-        return int(self._cache.clear())
+    def clear(self) -> tuple[int, int]:
+        """Empty the cache; (briefs, model answers) removed."""
+        stats = self.stats()
+        self._cache.clear()
+        return stats["entries"], stats["model_answers"]
 
     def close(self) -> None:
         self._cache.close()

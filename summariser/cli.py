@@ -128,7 +128,9 @@ def cache_clear(cache_dir: Path | None) -> None:
 
     config = make_config(None, None, None, None, None, cache_dir, False)
     cache = BriefCache(config.resolved_cache_dir, config.cache_size_limit_bytes)
-    click.echo(f"Removed {cache.clear()} cached briefs from {config.resolved_cache_dir}.")
+    briefs, answers = cache.clear()
+    click.echo(f"Removed {briefs} cached briefs and {answers} model answers "
+               f"from {config.resolved_cache_dir}.")
 
 
 @main.command("model")

@@ -16,7 +16,7 @@ from summariser.cache import BriefCache, cache_key, schema_hash
 from summariser.chunking import max_article_chars, merge_briefs, split_article
 from summariser.config import Config
 from summariser.grounding import locate
-from summariser.pipeline import STRATEGIES, Run
+from summariser.pipeline import PIPELINE_REVISION, STRATEGIES, Run
 from summariser.prompting import load_prompts
 from summariser.schemas.brief import Brief, Meta
 from summariser.text import validate_article
@@ -52,7 +52,8 @@ def _identity(config: Config, backend: Backend | None) -> tuple[str, str, dict]:
 def _key(article: str, config: Config, backend: Backend | None) -> str:
     name, model, sampling = _identity(config, backend)
     return cache_key(backend=name, model=model, sampling=sampling, prompt_hash=load_prompts().hash,
-                     schema=schema_hash(), strategy=config.strategy, article=article)
+                     schema=schema_hash(), strategy=config.strategy, article=article,
+                     pipeline=PIPELINE_REVISION)
 
 
 def _rebased(brief: Brief, article: str) -> Brief | None:
@@ -94,6 +95,7 @@ def _brief_in_parts(article: str, run: Run, config: Config) -> Brief:
     if len(parts) == 1:
         return strategy(article, run)
     pieces = []
+    run.whole_article = article  # "is this a conflict report" is a question about the whole text
     for offset, piece in parts:
         run.warnings = []  # each part reports its own warnings; merge_briefs concatenates them
         pieces.append((offset, strategy(piece, run)))
@@ -127,13 +129,14 @@ def summarise(text: str, config: Config | None = None, *, backend: Backend | Non
                                                "latency_s": round(time.perf_counter() - started, 4)})
             return hit.model_copy(update={"meta": meta})
     active = backend or _backend_for(config)
-    run = Run(backend=active)
+    run = Run(backend=active, answers=cache, identity=_identity(config, backend))
     brief = _brief_in_parts(article, run, config)
     prompts = load_prompts()
     brief.meta = Meta(
         model=active.model, backend=active.name, strategy=config.strategy,
         prompt_version=prompts.version, prompt_hash=prompts.hash, schema_hash=schema_hash(),
-        cached=False, attempts=run.attempts, calls=run.calls, usage=run.usage,
+        cached=False, attempts=run.attempts, calls=run.calls, cached_calls=run.cached_calls,
+        usage=run.usage,
         latency_s=round(time.perf_counter() - started, 3),
     )
     if cache is not None:

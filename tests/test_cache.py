@@ -10,7 +10,7 @@ import pytest
 from helpers import ARTICLE, RecordingFake, http_responder_for, responder_for
 from summariser.schemas.brief import Brief
 
-from summariser import Config, core, is_cached, summarise
+from summariser import Config, core, is_cached, prompting, summarise
 from summariser.backends.fake import FakeBackend
 from summariser.cache import BriefCache, cache_key, normalise_article
 from summariser.prompting import TEMPLATES, PromptSet, load_prompts
@@ -50,8 +50,36 @@ def test_changed_prompt_misses(fake: RecordingFake, monkeypatch: pytest.MonkeyPa
     edited = PromptSet(sources={**real.sources, "task_figure": real.sources["task_figure"] + "\nBe brief."},
                        versions=real.versions)
     monkeypatch.setattr(core, "load_prompts", lambda: edited)
-    assert _missed(fake)
-    assert not _missed(fake)  # and the new prompt's brief is cached in turn
+    monkeypatch.setattr(prompting, "load_prompts", lambda: edited)
+    prompting._env.cache_clear()
+    try:
+        assert _missed(fake)  # the brief key changed, and so did the messages: the model is asked
+        assert not _missed(fake)  # and the new prompt's brief is cached in turn
+    finally:
+        monkeypatch.undo()
+        prompting._env.cache_clear()
+
+
+def test_code_change_reuses_the_model_answers(fake: RecordingFake,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    first = summarise(ARTICLE, CACHED, backend=fake)
+    calls = _calls(fake)
+    assert first.meta is not None and first.meta.calls > 0 and first.meta.cached_calls == 0
+    monkeypatch.setattr(core, "PIPELINE_REVISION", "a later revision")
+    again = summarise(ARTICLE, CACHED, backend=fake)
+    assert _calls(fake) == calls  # not one model call: every request was answered before
+    assert again.meta is not None and again.meta.cached is False  # but the brief was rebuilt
+    assert again.meta.cached_calls == again.meta.calls == first.meta.calls
+    assert again.meta.usage.total_tokens == 0
+    assert again.model_dump(exclude={"meta"}) == first.model_dump(exclude={"meta"})
+
+
+def test_no_cache_asks_the_model_every_time(fake: RecordingFake) -> None:
+    uncached = Config(backend="fake", use_cache=False)
+    summarise(ARTICLE, uncached, backend=fake)
+    calls = _calls(fake)
+    brief = summarise(ARTICLE, uncached, backend=fake)
+    assert _calls(fake) == 2 * calls and brief.meta is not None and brief.meta.cached_calls == 0
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
@@ -61,9 +89,25 @@ def test_every_template_is_in_the_prompt_hash(name: str) -> None:
     assert edited.hash != real.hash
 
 
-def test_changed_schema_misses(fake: RecordingFake, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_changed_brief_schema_rebuilds_the_brief(fake: RecordingFake,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    summarise(ARTICLE, CACHED, backend=fake)
+    calls = _calls(fake)
+    monkeypatch.setattr(core, "schema_hash", lambda: "0123456789abcdef")
+    brief = summarise(ARTICLE, CACHED, backend=fake)
+    # The Brief schema is not what the model answers: its answers are reused, the brief is rebuilt.
+    assert brief.meta is not None and brief.meta.cached is False and _calls(fake) == calls
+
+
+def test_changed_answer_schema_asks_the_model_again(fake: RecordingFake,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from summariser.schemas.llm import FigureDecision
+
     summarise(ARTICLE, CACHED, backend=fake)
     monkeypatch.setattr(core, "schema_hash", lambda: "0123456789abcdef")
+    original = FigureDecision.model_json_schema
+    monkeypatch.setattr(FigureDecision, "model_json_schema",
+                        classmethod(lambda cls, *a, **k: {**original(*a, **k), "title": "Changed"}))
     assert _missed(fake)
 
 
@@ -180,7 +224,7 @@ def test_cache_stores_briefs_and_ignores_undecodable_values(tmp_path: Path) -> N
     cache._cache.set("bad", "{not a brief")
     assert cache.get("bad") is None
     assert cache.stats()["entries"] == 2
-    assert cache.clear() == 2 and cache.get("k") is None
+    assert cache.clear() == (2, 0) and cache.get("k") is None
     cache.close()
 
 
