@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from summariser import mentions
+from summariser.attribution import reporter
 from summariser.backends.base import Backend, LLMRequest
 from summariser.cache import call_key
 from summariser.entities import (
@@ -47,6 +49,7 @@ from summariser.schemas.brief import (
 )
 from summariser.schemas.llm import FigureDecision, Overview, SingleBrief
 from summariser.text import Sentence, addressed_to_model, body_spans, split_sentences
+from summariser.topic import armed_violence
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +58,7 @@ log = logging.getLogger(__name__)
 CUE = re.compile(
     r"\b(kill\w*|dead|death\w*|die[ds]?|dying|fatal\w*|casualt\w*|toll|bod(?:y|ies)|lives|"
     r"massacre\w*|slain|slaughter\w*|execut\w*|wound\w*|injur\w*|hurt|maim\w*|missing|"
-    r"unaccounted|abduct\w*|kidnap\w*|hostage\w*|fle[de]|flee\w*|displac\w*|evacuat\w*|"
+    r"unaccounted|abduct\w*|kidnap\w*|hostage\w*|trapped|buried|fle[de]|flee\w*|displac\w*|evacuat\w*|"
     r"refugee\w*|homeless|uproot\w*|driven|exodus|shelter\w*|camps?)\b",
     re.IGNORECASE,
 )
@@ -77,7 +80,8 @@ NOT_PEOPLE = {
 CLAUSE_KINDS = (
     ("killed", re.compile(r"\b(kill\w*|dead|death\w*|died|fatalit\w*|bodies|slain|lives)\b", re.I)),
     ("injured", re.compile(r"\b(wound\w*|injur\w*|hurt|maimed)\b", re.I)),
-    ("missing", re.compile(r"\b(missing|unaccounted|abduct\w*|kidnap\w*)\b", re.I)),
+    ("missing", re.compile(r"\b(missing|unaccounted|abduct\w*|kidnap\w*|"
+                           r"(?:trapped|buried)\s+(?:under|beneath|in\s+the\s+rubble))\b", re.I)),
     ("displaced", re.compile(r"\b(fle[de]|flee\w*|displac\w*|evacuat\w*|refugees?|homeless|uproot\w*)\b",
                              re.I)),
 )
@@ -86,6 +90,19 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\u2014]|\s-\s|\band\b|\bwhile\b|\bwhen\b|\baf
 GENERIC_NOUNS = {"people", "persons", "others", "individuals", "of", "the", "fatalities", "deaths",
                  "dead", "casualties", "victims", "bodies", "lives", "toll", "total", "wounded",
                  "injured", "killed", "missing", "displaced", "more", "new", "are", "were", "have"}
+# Who the counted people were, when the noun right after the number says it: a 1.5B model calls
+# "Fourteen soldiers" civilians and "18,000 people" civilians; the noun decides, the model only
+# fills in where the noun does not ("110 of the fatalities").
+CIVILIAN_NOUNS = set("""civilians civilian children child kids women boys girls babies infants
+residents inhabitants villagers students pupils schoolchildren worshippers shoppers passengers
+fishermen farmers herders journalists reporters doctors medics nurses patients teachers refugees
+migrants families households pilgrims mourners protesters demonstrators workers volunteers
+""".split())
+COMBATANT_NOUNS = set("""soldiers soldier troops fighters fighter militants militant rebels rebel
+insurgents insurgent jihadists jihadist combatants combatant gunmen attackers militiamen servicemen
+marines mercenaries recruits paratroopers commandos guerrillas conscripts
+""".split())
+UNSPECIFIED_NOUNS = {"people", "persons", "individuals"}
 NOT_STATED = {"", "not stated", "none", "unknown", "n/a", "null", "unspecified", "not specified"}
 MAX_ACTORS, MAX_PLACES, MAX_CONTROLS = 12, 12, 5
 GROUPS = {"civilians": "civilians", "combatants": "combatants", "mixed": "mixed/unspecified"}
@@ -99,7 +116,7 @@ class Candidate:
 
 # Bump when a code change alters the briefs the same model answers produce: it is part of the
 # brief cache key, so cached briefs are re-assembled (from cached model answers) after an upgrade.
-PIPELINE_REVISION = "2"
+PIPELINE_REVISION = "4"
 
 
 class AnswerStore(Protocol):
@@ -197,6 +214,8 @@ def find_candidates(article: str) -> list[Candidate]:
                     continue
                 if m.noun and m.noun.lower() in NOT_PEOPLE:
                     continue
+                if _counts_things(sentence.text[m.end:]):
+                    continue  # "One strike caused casualties": the number counts strikes
                 after = sentence.text[m.end:m.end + 2]
                 if len(after) == 2 and after[0] == "-" and after[1].isalpha():
                     continue  # a compound adjective: "three-storey", "two-month"
@@ -206,6 +225,21 @@ def find_candidates(article: str) -> list[Candidate]:
                 )
                 found.append(Candidate(mention=shifted, sentence=sentence))
     return found
+
+
+def _counts_things(after: str) -> bool:
+    """Whether the word right after a number is a thing, not people ("one strike", "two rockets
+    killed ..."), where the head-noun search looked further and found "casualties"."""
+    words = re.findall(r"[A-Za-z'-]+", after[:40])
+    if not words or words[0].lower() not in NOT_PEOPLE:
+        return False
+    return len(words) < 2 or words[1].lower() not in CIVILIAN_NOUNS | COMBATANT_NOUNS | \
+        UNSPECIFIED_NOUNS | {"victims", "survivors", "dead", "wounded"}
+
+
+# "25 bodies, among them six children": the subset is the same kind of figure as its whole.
+_SUBSET = re.compile(r"\b(?:including|among\s+them|among\s+whom|of\s+them|of\s+whom)\s*$",
+                     re.IGNORECASE)
 
 
 def _mentioned(name: str, folded_article: str) -> bool:
@@ -226,24 +260,41 @@ FIGHTING = re.compile(r"\b(fight\w*|clash\w*|strik\w*|attack\w*|shell\w*|bomb\w*
                       re.IGNORECASE)
 
 
-def _actors(ov: Overview, article: str, warnings: list[str]) -> list[Actor]:
+def _body_text(article: str) -> str:
+    return "\n".join(article[a:b] for a, b in body_spans(article))
+
+
+def _actors(ov: Overview, article: str, warnings: list[str], places: list[Location]) -> list[Actor]:
     folded = fold(article)
+    body = _body_text(article)
     actors: list[Actor] = []
     seen: set[str] = set()
+    place_keys = {fold(p.name) for p in places}
     for a in ov.actors[:MAX_ACTORS]:
         name, aliases = split_name(a.name)
         if not _mentioned(name, folded) and not any(_mentioned(x, folded) for x in aliases):
             warnings.append(f"Dropped actor {a.name!r}: not named in the article.")
             continue
-        if fold(name) in seen:
-            continue
+        if fold(name) in seen or fold(name) in place_keys:
+            continue  # a place the model listed as an actor ("Sabar") is kept as a place only
         seen.add(fold(name))
-        for alias in aliases_for(name, article):
-            if fold(alias) not in {fold(x) for x in aliases}:
-                aliases.append(alias)
-        actors.append(Actor(name=name, aliases=aliases, type=a.type, role=a.role,
-                            backed_by=backers_for([name, *aliases], article)))
+        actors.append(_actor(name, aliases, a.type, a.role, article))
+    # What the article names by rule and the model left out ("the army", "backed by Russia").
+    for found in mentions.actors(body):
+        if len(actors) >= MAX_ACTORS + 4:
+            break
+        if not mentions.covered(found.name, [x for a in actors for x in (a.name, *a.aliases)]):
+            role = "backer" if found.type == "foreign state or forces" else "other"
+            actors.append(_actor(found.name, [], found.type, role, article))
     return actors
+
+
+def _actor(name: str, aliases: list[str], typ: str, role: str, article: str) -> Actor:
+    for alias in aliases_for(name, article):
+        if fold(alias) not in {fold(x) for x in aliases}:
+            aliases.append(alias)
+    return Actor(name=name, aliases=aliases, type=typ, role=role,  # type: ignore[arg-type]
+                 backed_by=backers_for([name, *aliases], article))
 
 
 def _places(ov: Overview, article: str, warnings: list[str]) -> list[Location]:
@@ -255,11 +306,18 @@ def _places(ov: Overview, article: str, warnings: list[str]) -> list[Location]:
         if not _mentioned(name, folded):
             warnings.append(f"Dropped place {p.name!r}: not named in the article.")
             continue
-        if fold(name) in seen:
-            continue
+        if fold(name) in seen or mentions.is_organisation(name):
+            continue  # "Tahrir Brigades" listed as a place is an actor, not a place
         seen.add(fold(name))
         places.append(Location(name=name, type=p.type,
                                country=name if p.type == "country" else None, role="mentioned"))
+    # The dateline town, "the town of X", "X province", "rebel-held X" the model left out.
+    for found in mentions.places(article, _body_text(article)):
+        if len(places) >= MAX_PLACES + 4:
+            break
+        if not mentions.covered(found.name, [p.name for p in places]):
+            places.append(Location(name=found.name, type=found.type,  # type: ignore[arg-type]
+                                   role="mentioned"))
     return places
 
 
@@ -348,7 +406,8 @@ def _figure(kind: str, value: ParsedCount, group: str, detail: str | None, repor
             ) -> Casualty | Displacement:
     common = dict(count=value.count, low=value.low, high=value.high, qualifier=value.qualifier,
                   group=GROUPS.get(group, "mixed/unspecified"), group_detail=detail,
-                  reported_by=reported_by, scope=scope, evidence=evidence, span=span)
+                  reported_by=reporter(reported_by, evidence), scope=scope, evidence=evidence,
+                  span=span)
     if kind == "displaced":
         origin, destination = route(evidence, [p.name for p in places])
         return Displacement(origin=origin, destination=destination, **common)  # type: ignore[arg-type]
@@ -374,6 +433,41 @@ def clause_kind(sentence: str, start: int, end: int) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
+def noun_group(cand: Candidate) -> str | None:
+    """civilians / combatants / mixed as the counted noun says ("14 soldiers", "30 people"), or
+    for "others" and a bare number, as the number before it in the sentence says ("killing four
+    civilians and wounding six others"). None when the words do not say."""
+    def group_of(noun: str | None) -> str | None:
+        n = (noun or "").casefold()
+        if n in CIVILIAN_NOUNS:
+            return "civilians"
+        if n in COMBATANT_NOUNS:
+            return "combatants"
+        return "mixed" if n in UNSPECIFIED_NOUNS else None
+
+    offset = cand.mention.start - cand.sentence.start
+    after = cand.sentence.text[cand.mention.end - cand.sentence.start:]
+    before = cand.sentence.text[:offset]
+    noun = cand.mention.noun
+    of_them = re.match(r"\s+of\s+(?:them|whom)\s+(?:were\s+|are\s+)?(\w+)", after)
+    if of_them:
+        noun = of_them.group(1)  # "45 people were wounded, 17 of them children"
+    elif noun and noun.casefold() == "number":
+        the_number = re.match(r"\s+the\s+number\s+of\s+(\w+)", after)
+        noun = the_number.group(1) if the_number else None  # "brings to 186 the number of soldiers"
+    own = group_of(noun)
+    if own == "mixed":
+        # "only nine people died and that they were government soldiers"
+        they = re.search(r"\b(?:they|who|all of them)\s+(?:were|are)\s+((?:\w+\s+){0,2}\w+)", after)
+        if they:
+            named = [g for w in they.group(1).split() if (g := group_of(w)) and g != "mixed"]
+            own = named[-1] if named else own
+    if own or (noun and noun.casefold() != "others"):
+        return own
+    earlier = [m for m in find_numbers(before) if m.noun]
+    return group_of(earlier[-1].noun) if earlier else None
+
+
 def _detail(noun: str | None) -> str | None:
     if not noun or noun.lower() in GENERIC_NOUNS:
         return None
@@ -396,11 +490,22 @@ def focused(article: str, run: Run) -> Brief:
         warnings.append(f"Overview failed ({exc}); actors, places and summary are missing.")
         ov = Overview(topic="armed conflict", actors=[], places=[], control_changes=[],
                       headline="", summary="")
-    if ov.topic != "armed conflict":
+    if not _reports_conflict(ov.topic, run.whole_article or article, warnings):
         return _not_conflict(ov, article, warnings)
     places = _places(ov, article, warnings)
     figures: list[Casualty | Displacement] = []
+    found: set[tuple] = set()
+    last_kind: dict[int, str] = {}  # sentence start -> kind of its last figure
     for cand in find_candidates(article):
+        at = cand.mention.start - cand.sentence.start
+        local = clause_kind(cand.sentence.text, at, cand.mention.end - cand.sentence.start)
+        if local is None and _SUBSET.search(cand.sentence.text[:at]):
+            local = last_kind.get(cand.sentence.start)
+        v = cand.mention.value
+        if local is not None and (local, v.count, v.low, v.high) in found:
+            # The headline's toll repeated in the lead: the brief keeps the first quote only, so
+            # asking about the repeat would cost a call and change nothing.
+            continue
         try:
             d: FigureDecision = run.ask(LLMRequest(
                 messages=build_messages(article, "task_figure", marked=_marked(cand),
@@ -411,10 +516,11 @@ def focused(article: str, run: Run) -> Brief:
             continue
         if d.kind == "none":
             continue
-        local = clause_kind(cand.sentence.text, cand.mention.start - cand.sentence.start,
-                            cand.mention.end - cand.sentence.start)
         kind = local or d.kind
-        figures.append(_figure(kind, cand.mention.value, d.group, _detail(cand.mention.noun),
+        found.add((kind, v.count, v.low, v.high))
+        last_kind[cand.sentence.start] = kind
+        group = noun_group(cand) or d.group
+        figures.append(_figure(kind, cand.mention.value, group, _detail(cand.mention.noun),
                                _source(d.reported_by), d.scope, cand.sentence.text,
                                (cand.sentence.start, cand.sentence.end), places))
     return _assemble(article, ov, places, figures, warnings)
@@ -426,7 +532,7 @@ def single(article: str, run: Run) -> Brief:
     sb: SingleBrief = run.ask(LLMRequest(
         messages=build_messages(article, "task_single"), response_model=SingleBrief,
         max_tokens=min(2000, 700 + approx_tokens(article) // 2), task="single"))
-    if sb.topic != "armed conflict":
+    if not _reports_conflict(sb.topic, run.whole_article or article, warnings):
         return _not_conflict(sb, article, warnings)
     places = _places(sb, article, warnings)
     figures: list[Casualty | Displacement] = []
@@ -440,6 +546,18 @@ def single(article: str, run: Run) -> Brief:
         figures.append(_figure(f.kind, value, f.group, None, _source(f.reported_by), f.scope,
                                evidence, span or (0, 0), places))
     return _assemble(article, sb, places, figures, warnings)
+
+
+def _reports_conflict(topic: str, article: str, warnings: list[str]) -> bool:
+    """The model's topic, overruled when no sentence of the article reports armed violence."""
+    if topic != "armed conflict":
+        return False
+    if armed_violence(_body_text(article)) is None:
+        warnings.append("The model called this an armed-conflict report, but no sentence outside "
+                        "quotes reports armed violence (strikes, shelling, gunfire, fighting, "
+                        "armed groups): briefed as not a conflict report.")
+        return False
+    return True
 
 
 def _not_conflict(ov: Overview, article: str, warnings: list[str]) -> Brief:
@@ -485,7 +603,7 @@ def _assemble(article: str, ov: Overview, places: list[Location],
         is_conflict_report=True,
         headline=_grounded_prose(ov.headline, article, article_values, "headline", warnings),
         summary=_grounded_prose(ov.summary, article, article_values, "summary", warnings),
-        actors=_actors(ov, article, warnings),
+        actors=_actors(ov, article, warnings, places),
         locations=_place_roles(places, sentences, [*casualties, *displacement], controls),
         casualties=casualties, displacement=displacement, control_changes=controls,
         warnings=warnings,

@@ -91,7 +91,7 @@ PAGE = """<!DOCTYPE html>
 <header><h2>World News</h2></header>
 <article>
 <h1>Shelling kills 23 in Kessra</h1>
-<p>At least 23 people were killed in Kessra on Monday when shells hit the central market, regional
+<p>At least 23 people were killed by shelling in Kessra on Monday when shells hit the central market, regional
 officials said in a statement on Tuesday morning.</p>
 <figure><img src="market.jpg"><figcaption>Photo: Reuters</figcaption></figure>
 <p>Residents said the shelling continued through the night and that rescue teams were still
@@ -122,8 +122,9 @@ def test_hostile_folder_each_file_briefed_or_one_clear_error(tmp_path: Path) -> 
         "empty.txt": b"",
         "blank.txt": b"   \n\t  \r\n ",
         "binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(2000),
-        "latin1.txt": "At least 4 people were killed in Kessra, the café owner said.".encode("latin-1"),
-        "utf16.txt": "At least 4 people were killed in Kessra.".encode("utf-16"),
+        "latin1.txt": "At least 4 people were killed by shelling in Kessra, the café owner said."
+                      .encode("latin-1"),
+        "utf16.txt": "At least 4 people were killed by shelling in Kessra.".encode("utf-16"),
         "controls.txt": bytes(range(1, 9)) * 50,
         "page.html": PAGE.encode(),
         "page-in-disguise.txt": PAGE.encode(),  # HTML content with the wrong extension
@@ -131,13 +132,16 @@ def test_hostile_folder_each_file_briefed_or_one_clear_error(tmp_path: Path) -> 
         "ukrainian.txt": "Щонайменше 12 людей загинули внаслідок обстрілу ринку в Кесрі.".encode(),
         "chinese.txt": "周一，凯斯拉市场遭到炮击，至少12人死亡。".encode(),
         "zero-width.txt":
-            "At\u200b least 8 people were killed in Kessra\u202e on Monday, officials said.".encode(),
-        "bom.txt": b"\xef\xbb\xbfAt least 6 people were killed in Kessra on Monday, officials said.",
+            ("At\u200b least 8 people were killed by shelling in Kessra\u202e on Monday, "
+             "officials said.").encode(),
+        "bom.txt": b"\xef\xbb\xbfAt least 6 people were killed by shelling in Kessra on Monday, "
+                   b"officials said.",
         "crlf.txt": b"Shelling in Kessra\r\n\r\n"
-                    b"At least 5 people were killed in Kessra on Monday, officials said.\r\n",
+                    b"At least 5 people were killed by shelling in Kessra on Monday, officials said.\r\n",
         ".hidden.txt": b"At least 1 people were killed.",
         "notes.pdf": b"%PDF-1.4 not an article",
-        "sub dir/ünïcödé name.txt": b"At least 3 people were killed in Kessra on Monday, police said.",
+        "sub dir/ünïcödé name.txt": b"At least 3 people were killed by shelling in Kessra on Monday, "
+                                    b"police said.",
     }
     for name, data in files.items():
         (src / name).parent.mkdir(parents=True, exist_ok=True)
@@ -179,7 +183,7 @@ def test_hostile_folder_each_file_briefed_or_one_clear_error(tmp_path: Path) -> 
 
 
 def test_hostile_jsonl_each_line_briefed_or_one_clear_error(tmp_path: Path) -> None:
-    good = "At least 7 people were killed in Kessra on Monday, officials said."
+    good = "At least 7 people were killed by shelling in Kessra on Monday, officials said."
     lines = [
         "\ufeff" + json.dumps({"id": "first", "text": good}),  # a BOM before the first line
         "this is not json",
@@ -197,7 +201,7 @@ def test_hostile_jsonl_each_line_briefed_or_one_clear_error(tmp_path: Path) -> N
         json.dumps({"id": True, "text": good}),
         json.dumps({"id": 1234, "text": good}),
         json.dumps({"id": "dup", "text": good}),
-        json.dumps({"id": "dup", "text": "At least 9 people were killed in Dorvan."}),
+        json.dumps({"id": "dup", "text": "At least 9 people were killed by shelling in Dorvan."}),
         json.dumps({"id": "html", "text": PAGE}),
         json.dumps({"id": "line-sep", "text": "Shelling\u2028update.\u2029" + good}),
         '{"id": "truncated", "text": "At least 3 peo',
@@ -246,11 +250,12 @@ def test_hostile_jsonl_each_line_briefed_or_one_clear_error(tmp_path: Path) -> N
 
 def test_a_5mb_article_is_briefed_to_its_last_paragraph(tmp_path: Path) -> None:
     text = ("Council news\n\n" + _filler(5_000_000)
-            + "At least 17 people were killed in Kessra on Monday, officials said.\n")
+            + "At least 17 people were killed by shelling in Kessra on Monday, officials said.\n")
     assert len(text) >= 5_000_000
     feed = tmp_path / "feed.jsonl"
     feed.write_text(json.dumps({"id": "huge", "text": text}) + "\n"
-                    + json.dumps({"id": "small", "text": "At least 2 people were killed in Dorvan."}) + "\n")
+                    + json.dumps({"id": "small",
+                                  "text": "At least 2 people were killed by shelling in Dorvan."}) + "\n")
     fake = Recorder()
 
     result = run_batch(feed, tmp_path / "out", lambda t: summarise(t, CONFIG, backend=fake))
@@ -265,9 +270,11 @@ def test_a_5mb_article_is_briefed_to_its_last_paragraph(tmp_path: Path) -> None:
 
 def test_an_article_beyond_the_context_is_split_not_sent_whole() -> None:
     config = Config(backend="fake", use_cache=False, n_ctx=8192)
-    paragraphs = ["At least 11 people were killed in Kessra on Monday, officials said.", _filler(150_000),
-                  "At least 12 people were killed in Dorvan on Tuesday, officials said.", _filler(150_000),
-                  "At least 13 people were killed in Ilyas on Wednesday, officials said."]
+    paragraphs = ["At least 11 people were killed by shelling in Kessra on Monday, officials said.",
+                  _filler(150_000),
+                  "At least 12 people were killed by shelling in Dorvan on Tuesday, officials said.",
+                  _filler(150_000),
+                  "At least 13 people were killed by shelling in Ilyas on Wednesday, officials said."]
     article = "Week of shelling\n\n" + "\n\n".join(paragraphs)
     fake = Recorder()
 

@@ -1,0 +1,197 @@
+"""Actors and places that code can find in the article text on its own.
+
+The overview call asks a 1.5B model to list every actor and place, and it misses the plainest
+ones: "the army" in a sentence about an ambush, the town in the dateline, "Idlib" in "rebel-held
+Idlib". The patterns here find names by how news copy introduces them (a dateline, "the town of
+X", "X province", "the Wari Front", "backed by Russia") and complete the model's lists. Every
+name returned is text of the article's body, as written there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from summariser.entities import _DEMONYMS, fold
+
+_CAP = r"[A-Z][\w'’-]*"
+_CAPS = rf"{_CAP}(?:\s+(?:al-|el-)?{_CAP})*"
+
+# "SABAR, Aug 30 (Wire) —", "KOLA, March 3 (Reuters) -", "BEIRUT (AP) —"
+_DATELINE = re.compile(r"\A\s*([A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+)*)\s*(?:,|\()")
+
+_PLACE_NOUNS = ("town", "city", "village", "district", "province", "region", "governorate",
+                "enclave", "state", "county", "suburb", "neighbourhood", "neighborhood", "camp")
+# "the town of Sabar", "Syria's second city of Aleppo", "western districts of Aleppo"
+_OF_PLACE = re.compile(
+    rf"\b(?:{'|'.join(_PLACE_NOUNS)}|districts|areas|outskirts|countryside|suburbs)\s+of\s+({_CAPS})")
+# "Idlib province", "the northwest Idlib region", "Kola state"
+_PLACE_OF = re.compile(rf"\b({_CAPS})\s+(province|region|governorate|district)\b")
+# "rebel-held Idlib", "around Idlib", "outside Sabar"
+_HELD = re.compile(rf"\b(?:\w+-held|\w+-controlled|around|outside|near)\s+({_CAPS})")
+
+_NOT_PLACE = {
+    "the", "a", "an", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "mr", "mrs", "ms", "dr", "president",
+    "reuters", "afp", "ap", "wire", "tass", "sana",
+}
+
+# Organisation words: a capitalised name ending in one is an actor, never a place.
+_ORG_TYPES = {
+    "front": "non-state armed group", "movement": "non-state armed group",
+    "brigades": "non-state armed group", "brigade": "non-state armed group",
+    "militia": "non-state armed group", "corps": "non-state armed group",
+    "forces": "other", "army": "state forces",
+    "observatory": "monitor or NGO", "helmets": "monitor or NGO", "crescent": "monitor or NGO",
+    "cross": "monitor or NGO", "ministry": "government", "council": "other",
+}
+_NGO_WORDS = {"refugee", "refugees", "relief", "aid", "rights", "humanitarian", "health",
+              "medical", "doctors", "rescue", "monitor", "observatory"}
+_ORG = re.compile(
+    rf"\b((?:{_CAP}\s+){{0,4}}(?P<word>{'|'.join(w.capitalize() for w in _ORG_TYPES)})"
+    rf"(?:\s+(?:for|of)\s+(?:the\s+)?{_CAP}(?:\s+(?:of\s+)?{_CAP}){{0,3}})?)\b")
+
+# The forces news copy names by a common noun: "the army said", "police said", "by rebels who".
+# Only where the noun is the actor itself, not an adjective ("military campaign", "army convoy"),
+# a counted group ("200 militants") or part of a longer name ("Belstan border police").
+_FORCES = {"army": "state forces", "military": "state forces", "police": "state forces",
+           "rebels": "non-state armed group"}
+_FORCE = re.compile(r"\b(army|military|police|rebels)\b", re.IGNORECASE)
+_BEFORE_OK = {"", "the", "its", "their", "by", "and", "or", "between", "against", "with", "of",
+              "as", "said", "most", "many", "some", "say", "to", "from", "for", "that"}
+_AFTER_OK = {"", "said", "says", "say", "had", "has", "have", "is", "was", "were", "are", "and",
+             "or", "who", "which", "that", "in", "on", "at", "of", "to", "from", "for", "with",
+             "into", "also", "would", "will", "could", "did", "does", "do", "took", "take", "swept",
+             "seized", "control", "controlled", "claim", "claimed", "retook", "struck", "fired",
+             "opened", "denied", "killed", "launched", "shelled", "attacked", "entered", "pressed",
+             "lost", "fought", "held", "hold", "holds", "still", "now"}
+
+_BACKED_BY = re.compile(rf"\bbacked by ((?:the\s+)?{_CAP}(?:\s*(?:,|and)\s*(?:the\s+)?{_CAP})*)")
+
+
+@dataclass(frozen=True)
+class Found:
+    name: str
+    type: str
+
+
+_WHEN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _trim(name: str) -> str:
+    """'The Britain-based Syrian Observatory' -> 'Syrian Observatory'; 'Aleppo Friday' -> 'Aleppo'."""
+    name = re.sub(r"^(?:(?:The|A|An)\s+)?(?:[\w'’]+-(?:based|backed)\s+)?", "", name)
+    words = name.split()
+    while len(words) > 1 and words[-1] in _WHEN:
+        words.pop()
+    return " ".join(words)
+
+
+def _ok_place(name: str) -> bool:
+    words = name.split()
+    return bool(words) and fold(words[0]) not in _NOT_PLACE and \
+        fold(words[-1]) not in _ORG_TYPES and len(name) > 2
+
+
+def dateline_place(article: str, body: str) -> str | None:
+    """The place of the dateline ("NDORO, Nov 18 (Wire) —"), spelt as the body spells it."""
+    m = _DATELINE.match(article)
+    if not m or fold(m.group(1)) in _NOT_PLACE:
+        return None
+    name = m.group(1)
+    found = re.search(rf"\b{re.escape(name)}\b", body[m.end():], re.IGNORECASE)
+    if found and found.group()[0].isupper() and not found.group().isupper():
+        return found.group()
+    return None
+
+
+def places(article: str, body: str) -> list[Found]:
+    """Places named by a dateline or by how the article introduces them, in order of appearance."""
+    out: list[tuple[int, Found]] = []
+    dl = dateline_place(article, body)
+    if dl:
+        out.append((-1, Found(dl, "other")))
+    for pattern in (_OF_PLACE, _PLACE_OF, _HELD):
+        for m in pattern.finditer(body):
+            name = _trim(m.group(1))
+            if not _ok_place(name):
+                continue
+            kind = m.group(2).lower() if pattern is _PLACE_OF else "other"
+            out.append((m.start(1), Found(name, kind if kind in ("province", "region") else "other")))
+    return _unique([f for _, f in sorted(out, key=lambda x: x[0])])
+
+
+def actors(body: str) -> list[Found]:
+    """Organisations named with an organisation word, forces named by their common noun, and
+    states named as backers ("backed by Russia and Iran"), in order of appearance."""
+    out: list[tuple[int, Found]] = []
+    for m in _ORG.finditer(body):
+        name = _trim(m.group(1))
+        if len(name.split()) < 2 and name.lower() in _ORG_TYPES:
+            continue
+        if fold(name.split()[0]) in _NOT_PLACE:
+            continue
+        typ = _ORG_TYPES[m.group("word").lower()]
+        if _NGO_WORDS & {w.lower() for w in name.split()}:
+            typ = "monitor or NGO"
+        out.append((m.start(1), Found(name, typ)))
+    for m in _FORCE.finditer(body):
+        if _names_force(body, m.start(1), m.end(1)):
+            word = m.group(1).lower()
+            out.append((m.start(1), Found(word, _FORCES[word])))
+    for m in _BACKED_BY.finditer(body):
+        for part in re.split(r",|\band\b", m.group(1)):
+            part = re.sub(r"^the\s+", "", part.strip())
+            if part and fold(part) not in _NOT_PLACE:
+                name = _DEMONYMS.get(part.lower(), part)
+                out.append((m.start(1), Found(name, "foreign state or forces")))
+    return _unique([f for _, f in sorted(out, key=lambda x: x[0])])
+
+
+def _names_force(body: str, start: int, end: int) -> bool:
+    before = re.search(r"([\w'’-]*)([^\w.]*)$", body[max(0, start - 30):start])
+    prev = before.group(1) if before else ""
+    if before and before.group(2).strip():
+        prev = ""  # "SABAR (Wire) — Rebels killed": a new clause starts at the noun
+    if prev[:1].isupper() and prev.lower() not in _BEFORE_OK:
+        return False  # "Syrian army": part of a name
+    if prev.lower() not in _BEFORE_OK and body[max(0, start - 2):start].strip(" ") not in ("", ".", "\n"):
+        return False
+    after = body[end:end + 30]
+    if after.startswith(("'s", "’s", ",", ".", ";", ")", '"')):
+        return True
+    nxt = re.match(r"\s*([\w'’-]*)", after)
+    word = nxt.group(1).lower() if nxt else ""
+    return word in _AFTER_OK or word.endswith("ed")
+
+
+def _unique(found: list[Found]) -> list[Found]:
+    seen: set[str] = set()
+    out = []
+    for f in found:
+        if fold(f.name) not in seen:
+            seen.add(fold(f.name))
+            out.append(f)
+    return out
+
+
+def covered(name: str, names: list[str]) -> bool:
+    """Whether `name` is already in `names`: the same after folding, or every word of it is a
+    word of one of them ("army" in "Syria's regular army", "Idlib" in "Idlib province")."""
+    key = fold(name)
+    words = set(re.findall(r"[\w'-]+", key))
+    for other in names:
+        o = fold(other)
+        if o == key or (words and words <= set(re.findall(r"[\w'-]+", o))):
+            return True
+        if key.endswith("s") and key[:-1] in set(re.findall(r"[\w'-]+", o)):
+            return True  # "rebels" in "rebel forces"
+    return False
+
+
+def is_organisation(name: str) -> bool:
+    """A capitalised name ending in an organisation word ("Tahrir Brigades", "UN human rights
+    office"): never a place."""
+    words = name.split()
+    return len(words) >= 2 and words[-1].lower() in (*_ORG_TYPES, "office", "agency", "mission")
