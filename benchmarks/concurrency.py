@@ -3,7 +3,8 @@
 The mock OpenAI server (summariser.testing.mock_openai) answers every request after 0.2 s, so 32
 requests in flight can at best complete 32 / 0.2 = 160 requests/s. The product run sends 1,000
 articles through ``run_batch(..., concurrency=32)`` with ``summarise()`` on the real OpenAI
-backend (openai client + instructor, JSON-schema mode), cache off, focused strategy: each
+backend (openai client + instructor, JSON-schema mode), cache off, focused strategy, once in one
+process and once with the default worker processes (batch.effective_workers): each
 article makes one overview request and then one request per candidate number, one after the
 other. The server answers "conflict report" / "killed" so every candidate is asked about.
 
@@ -32,6 +33,7 @@ import contextlib
 import itertools
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -61,7 +63,7 @@ from _common import (
 )
 from summariser.schemas.llm import FigureDecision
 
-from summariser.batch import run_batch
+from summariser.batch import effective_workers, run_batch
 from summariser.config import Config
 from summariser.core import summarise
 from summariser.testing.mock_openai import MockOpenAIServer
@@ -219,19 +221,30 @@ def run_backend(server: Server, body: dict[str, Any], total: int, concurrency: i
                None if s0 is None or s1 is None else s1 - s0, errors)
 
 
-def run_product(server: Server, feed: Path, out: Path, concurrency: int) -> Row:
+def _client_cpu_s() -> float:
+    """CPU of this process plus its finished children (the batch's worker processes, joined
+    when run_batch returns; the server of the row is still running, so it is not counted)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def run_product(server: Server, feed: Path, out: Path, concurrency: int,
+                workers: int | None) -> Row:
     config = Config(backend="openai", base_url=server.base_url, model="mock", use_cache=False,
                     strategy="focused", api_key="not-needed")
 
     def brief_fn(text: str) -> Any:
         return summarise(text, config)
 
+    used = effective_workers(workers, concurrency)
     s0 = server_cpu(server)
-    c0, t0 = time.process_time(), time.perf_counter()
-    result = run_batch(feed, out, brief_fn, concurrency=concurrency, config=config)
-    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    c0, t0 = _client_cpu_s(), time.perf_counter()
+    result = run_batch(feed, out, brief_fn, concurrency=concurrency, workers=used, config=config)
+    wall, cpu = time.perf_counter() - t0, _client_cpu_s() - c0
     s1 = server_cpu(server)
-    return Row("product: run_batch + summarise() + OpenAIBackend", "", server.stats()["requests"],
+    what = "product: run_batch + summarise() + OpenAIBackend, " + (
+        "1 process" if used == 1 else f"{used} processes (the default)")
+    return Row(what, "", server.stats()["requests"],
                result.counts.briefed, wall, cpu, None if s0 is None or s1 is None else s1 - s0,
                result.counts.errors)
 
@@ -267,7 +280,10 @@ def main() -> int:
             rows.append(run_backend(server, body, args.requests, args.concurrency))
         rows[-1].server = "own process"
         with subprocess_server(LATENCY_S) as server:
-            rows.append(run_product(server, feed, work / "out", args.concurrency))
+            rows.append(run_product(server, feed, work / "out-1", args.concurrency, 1))
+        rows[-1].server = "own process"
+        with subprocess_server(LATENCY_S) as server:
+            rows.append(run_product(server, feed, work / "out", args.concurrency, None))
         rows[-1].server = "own process"
         if args.what_if:
             label = "what-if: product with response-model JSON schemas cached"
@@ -275,12 +291,12 @@ def main() -> int:
                 label += " and schema_hash memoised"
             with subprocess_server(LATENCY_S) as server, memoised_schema_hash(), \
                     cached_model_schemas():
-                rows.append(run_product(server, feed, work / "out-what-if", args.concurrency))
+                rows.append(run_product(server, feed, work / "out-what-if", args.concurrency, 1))
             rows[-1].what = label
             rows[-1].server = "own process"
         if args.inproc:
             with inproc_server(LATENCY_S) as server:
-                rows.append(run_product(server, feed, work / "out-inproc", args.concurrency))
+                rows.append(run_product(server, feed, work / "out-inproc", args.concurrency, 1))
             rows[-1].server = "inside the client process"
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -299,7 +315,9 @@ def main() -> int:
         ])
     print(header(f"4. Throughput at concurrency {args.concurrency} against a {LATENCY_S:g} s mock "
                  "endpoint", info))
-    product = next(r for r in rows if r.what.startswith("product"))
+    product = next(r for r in rows if r.what.endswith("(the default)")) if \
+        effective_workers(None, args.concurrency) > 1 else \
+        next(r for r in rows if r.what.startswith("product"))
     per_article = product.requests / max(product.articles or 1, 1)
     print(f"Ideal {ideal:.0f} requests/s ({args.concurrency} in flight / {LATENCY_S:g} s). The product "
           f"made {per_article:.2f} requests per article, so its ideal is "

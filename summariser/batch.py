@@ -39,6 +39,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 from summariser.batch_report import build_digest, dumps_report, render_markdown
 from summariser.errors import BackendError, ConfigError, SummariserError
 from summariser.inputs import Article, InputProblem, InputSource, open_source
+from summariser.workers import ForkedPool, WorkerDied
 
 if TYPE_CHECKING:
     from summariser.config import Config
@@ -342,6 +343,21 @@ def effective_concurrency(requested: int, config: Config | None) -> int:
     return max(1, requested)
 
 
+# A process's threads use about one core (the GIL) at ~8 ms of client CPU per request, so a
+# process is worth adding for every 8 requests in flight, up to one per core.
+REQUESTS_PER_PROCESS = 8
+
+
+def effective_workers(requested: int | None, concurrency: int) -> int:
+    """Worker processes for this run: `requested`, or None for one per REQUESTS_PER_PROCESS in
+    flight up to the number of cores; never more than `concurrency`. 1 means no fork at all."""
+    if concurrency <= 1:
+        return 1
+    if requested is None:
+        requested = min(os.cpu_count() or 1, concurrency // REQUESTS_PER_PROCESS)
+    return max(1, min(requested, concurrency))
+
+
 @dataclass
 class _Outcome:
     brief: Brief | None = None
@@ -459,6 +475,8 @@ def _check_systemic(run: _Run, outcome: _Outcome) -> None:
     # A bad setting fails every article the same way; say so once instead of a million times.
     if isinstance(outcome.error, ConfigError):
         raise _Abort(f"stopped on a configuration error: {outcome.error}")
+    if isinstance(outcome.error, WorkerDied):
+        raise _Abort(f"stopped: {outcome.error}")
     if run.consecutive_backend_errors >= MAX_CONSECUTIVE_BACKEND_ERRORS:
         raise _Abort(f"stopped after {run.consecutive_backend_errors} backend errors in a row "
                      f"(last: {outcome.error}); is the model endpoint up?")
@@ -470,6 +488,7 @@ def run_batch(
     brief_fn: BriefFn,
     *,
     concurrency: int = 1,
+    workers: int | None = 1,
     limit: int | None = None,
     dry_run: bool = False,
     is_cached: IsCached | None = None,
@@ -481,9 +500,10 @@ def run_batch(
     ``source`` is an InputSource or a path (folder or .jsonl); ``brief_fn(text)`` returns a
     Brief or raises (a SummariserError, or any Exception, becomes an error record).
     ``concurrency`` > 1 runs brief_fn in that many threads (forced to 1 for the embedded llama
-    backend); ``limit`` caps how many articles are sent to brief_fn this run; ``dry_run`` only
-    counts (nothing is written) and asks ``is_cached(text)`` which of the to-do articles the
-    cache would answer. ``config`` supplies the model names for the report and the cost estimate.
+    backend), spread over ``workers`` forked processes (None: see effective_workers);
+    ``limit`` caps how many articles are sent to brief_fn this run; ``dry_run`` only counts
+    (nothing is written) and asks ``is_cached(text)`` which of the to-do articles the cache
+    would answer. ``config`` supplies the model names for the report and the cost estimate.
 
     Raises InputError for an unusable source path, BatchLocked when another run holds the
     folder; KeyboardInterrupt/SystemExit from brief_fn propagate after the output is made
@@ -495,6 +515,7 @@ def run_batch(
     if not isinstance(source, InputSource):
         source = open_source(Path(source), exclude=out_dir)
     concurrency = effective_concurrency(concurrency, config)
+    workers = effective_workers(workers, concurrency)
 
     if dry_run:
         return _dry_run(source, out_dir, limit=limit, is_cached=is_cached, t0=t0)
@@ -514,7 +535,7 @@ def run_batch(
             if progress is not None:
                 todo = max(source.count() - len(done), 0)
                 progress.start(min(todo, limit) if limit is not None else todo)
-            status, detail = _process(run, source, brief_fn, concurrency, limit)
+            status, detail = _process(run, source, brief_fn, concurrency, limit, workers)
         except _Abort as abort:
             status, detail = "aborted", abort.detail
         except BaseException as exc:
@@ -530,6 +551,7 @@ def run_batch(
                 progress.finish(run.counts)
             report = _build_report(
                 run, source, out_dir, final_errors, config=config, concurrency=concurrency,
+                workers=workers,
                 limit=limit, status=status, detail=detail, started_at=started_at,
                 wall_time_s=time.monotonic() - t0, repairs=repairs)
             _write_report(out_dir, report)
@@ -543,10 +565,14 @@ def run_batch(
 
 
 def _process(run: _Run, source: InputSource, brief_fn: BriefFn, concurrency: int,
-             limit: int | None) -> tuple[str, str | None]:
+             limit: int | None, workers: int = 1) -> tuple[str, str | None]:
     """Feed the source through brief_fn; returns (status, detail)."""
     counts = run.counts
-    executor = ThreadPoolExecutor(concurrency, thread_name_prefix="brief") if concurrency > 1 else None
+    executor: ThreadPoolExecutor | ForkedPool | None = None
+    if workers > 1:
+        executor = ForkedPool(brief_fn, workers, concurrency)
+    elif concurrency > 1:
+        executor = ThreadPoolExecutor(concurrency, thread_name_prefix="brief")
     in_flight: dict[Future[_Outcome], Article] = {}
     # Enough queued work to keep every worker busy, without a future per input in memory.
     max_in_flight = 2 * concurrency
@@ -590,7 +616,10 @@ def _process(run: _Run, source: InputSource, brief_fn: BriefFn, concurrency: int
                 _check_systemic(run, outcome)
             else:
                 drain(max_in_flight - 1)
-                in_flight[executor.submit(_call, brief_fn, record.text)] = record
+                if isinstance(executor, ForkedPool):
+                    in_flight[executor.submit(record.text)] = record
+                else:
+                    in_flight[executor.submit(_call, brief_fn, record.text)] = record
         drain(0)
     finally:
         close = getattr(records, "close", None)
@@ -624,7 +653,7 @@ def _finalise_errors(run: _Run, *, complete: bool) -> dict[str, dict[str, Any]]:
 
 def _build_report(run: _Run, source: InputSource, out_dir: Path,
                   final_errors: dict[str, dict[str, Any]], *, config: Config | None,
-                  concurrency: int, limit: int | None, status: str, detail: str | None,
+                  concurrency: int, workers: int, limit: int | None, status: str, detail: str | None,
                   started_at: str, wall_time_s: float, repairs: Repairs) -> dict[str, Any]:
     c = run.counts
     cost = config.estimate_cost(c.prompt_tokens, c.completion_tokens) if config else None
@@ -640,7 +669,7 @@ def _build_report(run: _Run, source: InputSource, out_dir: Path,
         "input_kind": source.kind,
         "out_dir": str(out_dir),
         "settings": {
-            "concurrency": concurrency, "limit": limit,
+            "concurrency": concurrency, "workers": workers, "limit": limit,
             "backend": config.backend if config else None,
             "model": config.model if config else None,
             "strategy": config.strategy if config else None,

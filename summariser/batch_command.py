@@ -99,6 +99,9 @@ def _summary(result: BatchResult) -> str:
               help="Output folder: briefs.jsonl, errors.jsonl, report.md, report.json.")
 @click.option("--concurrency", type=click.IntRange(min=1), default=1, show_default=True,
               help="Articles in flight at once (remote backend; the local model runs one).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes sharing the --concurrency (remote backend). Default: one per 8 "
+                   "requests in flight, up to the number of cores.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Brief at most N articles this run (already-done ones don't count).")
 @click.option("--dry-run", is_flag=True, help="Count what would run, what is done and cached.")
@@ -111,8 +114,8 @@ def _summary(result: BatchResult) -> str:
               help="Extraction strategy (env SUMMARISER_STRATEGY).")
 @click.pass_context
 def batch_command(ctx: click.Context, input_path: Path, out_dir: Path, concurrency: int,
-                  limit: int | None, dry_run: bool, model: str | None, backend: str | None,
-                  base_url: str | None, no_cache: bool, strategy: str | None) -> None:
+                  workers: int | None, limit: int | None, dry_run: bool, model: str | None,
+                  backend: str | None, base_url: str | None, no_cache: bool, strategy: str | None) -> None:
     """Brief every article in INPUT (a folder of .txt/.md/.html files or a JSONL feed) into
     --out. Re-running the same command resumes: done articles are skipped, failed ones retried."""
     from summariser.inputs import open_source
@@ -146,7 +149,7 @@ def batch_command(ctx: click.Context, input_path: Path, out_dir: Path, concurren
         _real_is_cached(config) if dry_run else None)
 
     try:
-        result = run_batch(source, out_dir, brief_fn, concurrency=used, limit=limit,
+        result = run_batch(source, out_dir, brief_fn, concurrency=used, workers=workers, limit=limit,
                            dry_run=dry_run, is_cached=is_cached, config=config,
                            progress=None if dry_run else TerminalProgress(sys.stderr))
     except BatchLocked as exc:

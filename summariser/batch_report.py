@@ -283,7 +283,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"- Model: {report['settings'].get('model') or 'n/a'} "
         f"(backend {report['settings'].get('backend') or 'n/a'}, "
         f"strategy {report['settings'].get('strategy') or 'n/a'}), "
-        f"concurrency {report['settings']['concurrency']}",
+        f"concurrency {report['settings']['concurrency']}, "
+        f"{report['settings'].get('workers', 1)} process(es)",
         "",
         "## This run",
         "",

@@ -185,6 +185,22 @@ def test_rate_gate_holds_every_thread_until_it_opens() -> None:
     assert max(done) - min(done) < 0.2  # released together
 
 
+def test_shared_rate_gate_holds_forked_processes_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    monkeypatch.setattr(openai_compat, "_SHARED_UNTIL", None)
+    openai_compat.share_rate_gate()
+    ctx = multiprocessing.get_context("fork")
+    # A 429 in a worker process (its own RateGate) closes the gate of the parent's RateGate.
+    child = ctx.Process(target=lambda: RateGate().close_for(0.4))
+    child.start()
+    child.join(5)
+    assert child.exitcode == 0
+    started = time.monotonic()
+    RateGate().wait()
+    assert 0.2 < time.monotonic() - started < 1.0
+
+
 def test_a_429_makes_concurrent_threads_wait_together(server: MockOpenAIServer) -> None:
     server.faults = FaultSchedule(script=["rate_limit"], retry_after_s=0.5)
     backend = _backend(server)

@@ -33,6 +33,7 @@ from summariser.batch import (
     TerminalProgress,
     _FolderLock,
     effective_concurrency,
+    effective_workers,
     run_batch,
 )
 from summariser.batch_command import BatchHooks, batch_command
@@ -455,6 +456,74 @@ def test_concurrency_then_resume_with_concurrency(tmp_path: Path) -> None:
     result = run_batch(feed, tmp_path / "out", FakeBrief(), concurrency=8)
     assert result.counts.recovered == 10
     assert_exactly_once(tmp_path / "out", {f"art{i:04d}" for i in range(60)})
+
+
+# worker processes (forked): the parent alone writes, so exactly-once holds as with threads
+
+
+class Unpicklable(BackendError):
+    def __init__(self, message: str, handle: Any):
+        super().__init__(message, attempts=2)
+        self.handle = handle  # a lock: cannot cross a process boundary
+
+
+def forked_brief(text: str) -> Brief:
+    """Runs in the worker processes: which process briefed the article is in its headline."""
+    time.sleep(0.005)
+    if "text 00007" in text:
+        raise ExtractionFailed("output never validated", attempts=3, last_output="{",
+                               usage=Usage(prompt_tokens=300, completion_tokens=30))
+    if "text 00011" in text:
+        raise Unpicklable("endpoint said no", threading.Lock())
+    return make_brief(f"{os.getpid()} {text}")
+
+
+def test_worker_processes_are_exactly_once_and_keep_error_records(tmp_path: Path) -> None:
+    result = run_batch(CountingSource(120), tmp_path / "out", forked_brief, concurrency=8, workers=2)
+
+    assert_exactly_once(tmp_path / "out", {f"id{i:05d}" for i in range(120)})
+    briefs, errors = read_lines(tmp_path / "out" / BRIEFS_FILE), read_lines(tmp_path / "out" / ERRORS_FILE)
+    pids = {int(b["brief"]["headline"].split()[0]) for b in briefs}
+    assert len(pids) == 2 and os.getpid() not in pids  # two forked processes did the work
+    by_id = {e["id"]: e for e in errors}
+    assert by_id["id00007"]["error_class"] == "ExtractionFailed"
+    assert by_id["id00007"]["attempts"] == 3 and by_id["id00007"]["usage"]["prompt_tokens"] == 300
+    # An exception that cannot be pickled still arrives as its class name, message and attempts.
+    assert (by_id["id00011"]["error_class"], by_id["id00011"]["message"],
+            by_id["id00011"]["attempts"]) == ("Unpicklable", "endpoint said no", 2)
+    assert (result.counts.briefed, result.counts.errors) == (118, 2)
+    assert json.loads((tmp_path / "out" / REPORT_JSON).read_text())["settings"]["workers"] == 2
+
+
+def dying_brief(text: str) -> Brief:
+    if "text 00030" in text:
+        os._exit(3)  # the process vanishes mid-article, as under the OOM killer
+    time.sleep(0.002)
+    return make_brief(text)
+
+
+def test_a_dead_worker_stops_the_run_and_the_rerun_completes_it(tmp_path: Path) -> None:
+    result = run_batch(CountingSource(100), tmp_path / "out", dying_brief, concurrency=4, workers=2)
+    assert result.status == "aborted" and "worker process died" in (result.status_detail or "")
+    assert result.exit_code != 0
+    rerun = run_batch(CountingSource(100), tmp_path / "out", forked_brief_no_fail, concurrency=4,
+                      workers=2)
+    assert rerun.status == "complete"
+    _, errors = assert_exactly_once(tmp_path / "out", {f"id{i:05d}" for i in range(100)})
+    assert not errors
+
+
+def forked_brief_no_fail(text: str) -> Brief:
+    return make_brief(text)
+
+
+def test_default_workers_one_per_8_in_flight_up_to_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert effective_workers(None, 32) == 2
+    assert effective_workers(None, 8) == 1
+    assert effective_workers(None, 4) == 1
+    assert effective_workers(3, 2) == 2  # never more processes than requests in flight
+    assert effective_workers(4, 1) == 1
 
 
 def test_llama_backend_runs_sequentially() -> None:

@@ -10,6 +10,7 @@ instead of each worker hammering the endpoint on its own schedule.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import random
 import threading
 import time
@@ -35,6 +36,18 @@ MAX_BACKOFF_S = 30.0
 log = logging.getLogger(__name__)
 
 
+# Set by share_rate_gate() before a batch forks worker processes: the 429 pause then holds
+# for every process (CLOCK_MONOTONIC is one clock for the whole machine).
+_SHARED_UNTIL: Any = None
+
+
+def share_rate_gate() -> None:
+    """Make every RateGate of this process and of processes forked from it share one pause."""
+    global _SHARED_UNTIL
+    if _SHARED_UNTIL is None:
+        _SHARED_UNTIL = multiprocessing.get_context("fork").Value("d", 0.0)
+
+
 class RateGate:
     """Shared pause: after a 429, nobody sends until the Retry-After moment has passed."""
 
@@ -43,13 +56,24 @@ class RateGate:
         self._lock = threading.Lock()
 
     def close_for(self, seconds: float) -> None:
+        shared = _SHARED_UNTIL
+        if shared is not None:
+            with shared.get_lock():
+                shared.value = max(shared.value, time.monotonic() + seconds)
+            return
         with self._lock:
             self._until = max(self._until, time.monotonic() + seconds)
 
+    def _deadline(self) -> float:
+        shared = _SHARED_UNTIL
+        if shared is not None:
+            return float(shared.value)
+        with self._lock:
+            return self._until
+
     def wait(self) -> None:
         while True:
-            with self._lock:
-                delay = self._until - time.monotonic()
+            delay = self._deadline() - time.monotonic()
             if delay <= 0:
                 return
             time.sleep(min(delay, 1.0))
