@@ -108,7 +108,10 @@ def route(sentence: str, places: list[str]) -> tuple[str | None, str | None]:
     origin = destination = None
     for place in sorted(places, key=len, reverse=True):
         p = re.escape(place)
-        left = rf"\b(?:from|fleeing|fled|leaving|left)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?{p}\b"
+        # "fled Dansai", "fleeing Syria's second-largest city, Aleppo", "residents of Kalvi had
+        # been moved": at most four words in between, none of them "to" ("fled on foot to X").
+        left = (rf"\b(?:from|fleeing|fled|flee|leaving|left|residents\s+of|inhabitants\s+of)\s+"
+                rf"(?:the\s+)?(?:(?!(?:to|towards|toward|into)\b)[\w'’-]+,?\s+){{0,4}}?{p}\b")
         if origin is None and re.search(left, sentence, re.IGNORECASE):
             origin = place
         elif destination is None and re.search(

@@ -25,6 +25,8 @@ _PLACE_NOUNS = ("town", "city", "village", "district", "province", "region", "go
 # "the town of Sabar", "Syria's second city of Aleppo", "western districts of Aleppo"
 _OF_PLACE = re.compile(
     rf"\b(?:{'|'.join(_PLACE_NOUNS)}|districts|areas|outskirts|countryside|suburbs)\s+of\s+({_CAPS})")
+# "the provincial capital, Meruk", "the state capital, Kola Town"
+_APPOSED = re.compile(rf"\b(?:capital|town|city|village),\s+({_CAPS})")
 # "Idlib province", "the northwest Idlib region", "Kola state"
 _PLACE_OF = re.compile(rf"\b({_CAPS})\s+(province|region|governorate|district)\b")
 # "rebel-held Idlib", "around Idlib", "outside Sabar"
@@ -112,7 +114,7 @@ def places(article: str, body: str) -> list[Found]:
     dl = dateline_place(article, body)
     if dl:
         out.append((-1, Found(dl, "other")))
-    for pattern in (_OF_PLACE, _PLACE_OF, _HELD):
+    for pattern in (_OF_PLACE, _PLACE_OF, _HELD, _APPOSED):
         for m in pattern.finditer(body):
             name = _trim(m.group(1))
             if not _ok_place(name):

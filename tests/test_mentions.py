@@ -9,6 +9,7 @@ from helpers import RecordingFake, figure, overview
 
 from summariser import Config, summarise
 from summariser.attribution import reporter, sources
+from summariser.entities import route
 from summariser.mentions import actors, covered, dateline_place, is_organisation, places
 from summariser.pipeline import find_candidates, noun_group
 from summariser.topic import armed_violence
@@ -266,3 +267,24 @@ def test_a_subset_is_the_same_kind_as_its_whole_and_a_counted_thing_is_no_figure
     assert [c.mention.text for c in find_candidates(SUBSET)] == ["25", "six"]  # not "One" strike
     assert [(c.kind, c.count, c.group) for c in brief.casualties] == [
         ("killed", 25, "mixed/unspecified"), ("killed", 6, "civilians")]
+
+
+# --- where people fled from and to -------------------------------------------------------------
+
+@pytest.mark.parametrize(("sentence", "places_named", "expected"), [
+    ("About 2,400 people had fled Dansai since the weekend, most of them walking to the state "
+     "capital, Kola Town, 30 km to the south.", ["Dansai", "Kola Town"], ("Dansai", "Kola Town")),
+    ("Survivors fled on foot to Lumasi, a market town to the east.", ["Lumasi"], (None, "Lumasi")),
+    ("Hundreds of civilians are fleeing Syria's second-largest city, Aleppo, after the assault.",
+     ["Aleppo"], ("Aleppo", None)),
+    ("The mayor said 1,200 residents of Kalvi had been moved to shelters.", ["Kalvi"], ("Kalvi", None)),
+    ("240 residents had been evacuated from streets near the front line to the city of Marvik.",
+     ["Marvik"], (None, "Marvik")),
+])
+def test_route_from_and_to(sentence: str, places_named: list[str], expected: tuple) -> None:  # type: ignore[type-arg]
+    assert route(sentence, places_named) == expected
+
+
+def test_a_capital_named_after_its_noun_is_a_place() -> None:
+    text = "Most walked to the state capital, Kola Town. Others reached the provincial capital, Meruk."
+    assert _names(places(text, text)) == ["Kola Town", "Meruk"]
