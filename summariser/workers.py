@@ -23,6 +23,7 @@ import pickle
 import queue
 import signal
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -141,18 +142,23 @@ class ForkedPool:
         return future
 
     def _read(self) -> None:
+        checked = time.monotonic()
         while True:
             try:
                 task_id, portable = self._results.get(timeout=0.5)
             except queue.Empty:
-                if self._closed:
-                    return
+                task_id = None
+            except (EOFError, OSError):
+                return
+            if self._closed:
+                return
+            if time.monotonic() - checked >= 0.5:  # also while the other workers keep answering
+                checked = time.monotonic()
                 if not all(p.is_alive() for p in self._procs):
                     self._fail_all("a worker process died")
                     return
+            if task_id is None:
                 continue
-            except (EOFError, OSError):
-                return
             with self._lock:
                 future = self._futures.pop(task_id, None)
             if future is not None:
@@ -174,8 +180,12 @@ class ForkedPool:
             future.set_result(_Outcome(error=WorkerDied(self._broken)))
 
     def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        """With nothing in flight (a finished run) the workers finish and exit; otherwise (an
+        interrupt, an abort) they are terminated and their articles are redone next run."""
         self._closed = True
-        if wait and not cancel_futures:
+        with self._lock:
+            idle = not self._futures
+        if wait and (idle or not cancel_futures):
             for _ in self._procs:
                 self._tasks.put(None)
             for p in self._procs:
