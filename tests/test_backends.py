@@ -141,6 +141,24 @@ def test_never_valid_is_extraction_failed_with_attempts_and_usage(server: MockOp
     assert exc.last_output in ("not json {", '{"foo": 1}')
 
 
+def test_a_reask_that_outgrows_the_context_is_extraction_failed(server: MockOpenAIServer) -> None:
+    # The model answered badly; the re-ask carries that answer back and no longer fits. The
+    # output never validated: ExtractionFailed (the pipeline carries on), not "endpoint down".
+    server.faults = FaultSchedule(script=["invalid_json", "context_length"])
+    with pytest.raises(ExtractionFailed) as info:
+        _backend(server, max_validation_retries=2).complete(REQUEST)
+    assert "context window" in str(info.value)
+    assert info.value.attempts == 1 and server.stats()["requests"] == 2  # no transient retry
+    assert info.value.usage == _server_usage(server)
+
+
+def test_a_first_request_longer_than_the_context_is_a_backend_error(server: MockOpenAIServer) -> None:
+    server.faults = FaultSchedule(script=["context_length"])
+    with pytest.raises(BackendError):
+        _backend(server).complete(REQUEST)
+    assert server.stats()["requests"] == 1
+
+
 def test_output_cut_at_max_tokens_is_extraction_failed(server: MockOpenAIServer) -> None:
     server.faults = FaultSchedule(script=["truncated_json"], truncated_finish_reason="length")
     with pytest.raises(ExtractionFailed) as info:

@@ -210,6 +210,16 @@ class OpenAIBackend:
             cause = _cause(exc)
             if self.mode == "json_schema" and _rejects_response_format(cause):
                 raise _FormatRejected from None
+            if _context_exceeded(cause) and self._local.answers:
+                # The model answered, the answer did not validate, and the re-ask (which carries
+                # the bad answer back) no longer fits the endpoint's context: the output never
+                # validated, like any other exhausted re-ask, not an endpoint failure.
+                raise ExtractionFailed(
+                    f"The model's {request.task} output did not validate, and re-asking would "
+                    f"exceed the endpoint's context window: {str(cause)[:200]}",
+                    attempts=self._local.answers, last_output=_raw_text(exc.last_completion),
+                    usage=usage,
+                ) from None
             if cause is not None and _transient(cause) or isinstance(cause, openai.APIError):
                 # Answers read before the endpoint gave out (re-asks) cost tokens too.
                 raise BackendError(_describe(cause, self.config), attempts=self._local.answers,
@@ -227,6 +237,15 @@ class OpenAIBackend:
             raise BackendError(_describe(exc, self.config), attempts=self._local.answers,
                                usage=usage) from None
         raise BackendError("unreachable")  # pragma: no cover - Retrying always returns or raises
+
+
+def _context_exceeded(exc: BaseException | None) -> bool:
+    """A 400 saying the request is longer than the model's context window."""
+    if not isinstance(exc, openai.BadRequestError):
+        return False
+    body = getattr(exc, "body", None)
+    code = body.get("code") if isinstance(body, dict) else None
+    return code == "context_length_exceeded" or "maximum context length" in str(exc)
 
 
 def _cause(exc: BaseException | None) -> BaseException | None:

@@ -42,6 +42,7 @@ from typing import Any
 
 __all__ = [
     "ERROR_FAULTS",
+    "SCRIPT_ONLY_FAULTS",
     "FAULT_TYPES",
     "FaultSchedule",
     "MockOpenAIServer",
@@ -64,8 +65,14 @@ FAULT_TYPES: tuple[str, ...] = (
     "slow",  # answers correctly after FaultSchedule.slow_s
 )
 
+#: Faults a script may name but random schedules never draw: the request itself is refused.
+SCRIPT_ONLY_FAULTS: tuple[str, ...] = (
+    "context_length",  # 400 context_length_exceeded, as when a re-ask outgrows the window
+)
+
 #: Faults that produce no completion at all (the responder is not called for them).
-ERROR_FAULTS: frozenset[str] = frozenset({"rate_limit", "server_error", "unavailable", "reset"})
+ERROR_FAULTS: frozenset[str] = frozenset({"rate_limit", "server_error", "unavailable", "reset",
+                                          "context_length"})
 
 INVALID_JSON_TEXT = "not json {"
 WRONG_SHAPE_TEXT = '{"foo": 1}'
@@ -419,9 +426,13 @@ class FaultSchedule:
         self.seed = seed
         self.rates: dict[str, float] = dict(rates or {})
         self.script: tuple[str | None, ...] = tuple(script or ())
-        for name in [*self.rates, *(s for s in self.script if s is not None)]:
+        for name in self.rates:
             if name not in FAULT_TYPES:
                 raise ValueError(f"unknown fault {name!r}; choose from {', '.join(FAULT_TYPES)}")
+        for name in (s for s in self.script if s is not None):
+            if name not in FAULT_TYPES + SCRIPT_ONLY_FAULTS:
+                raise ValueError(f"unknown fault {name!r}; choose from "
+                                 f"{', '.join(FAULT_TYPES + SCRIPT_ONLY_FAULTS)}")
         if any(r < 0 for r in self.rates.values()) or sum(self.rates.values()) > 1 + 1e-9:
             raise ValueError(f"fault rates must be >= 0 and sum to <= 1, got {self.rates}")
         self.timeout_sleep_s = timeout_sleep_s
@@ -753,7 +764,7 @@ class MockOpenAIServer:
         fault = schedule.decide(seq)
         if fault is not None:
             with self._lock:
-                self._stats["faults"][fault] += 1
+                self._stats["faults"][fault] = self._stats["faults"].get(fault, 0) + 1
 
         if fault == "reset":
             handler.drop_connection()
@@ -817,6 +828,15 @@ class MockOpenAIServer:
                     "Rate limit reached for requests (mock). Please try again later.",
                     "requests",
                     "rate_limit_exceeded",
+                ),
+            )
+        if fault == "context_length":
+            return (
+                400,
+                {},
+                _error_body(
+                    "This model's maximum context length is 4096 tokens. However, you requested "
+                    "4903 tokens (mock).", "invalid_request_error", "context_length_exceeded"
                 ),
             )
         if fault == "server_error":
