@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,31 @@ def test_embedded_model_briefs_a_seed_article_with_grounded_figures(article: str
     again = summarise(article, config)
     assert again.meta is not None and again.meta.cached
     assert again.model_dump(exclude={"meta"}) == brief.model_dump(exclude={"meta"})
+
+
+def test_grammar_first_sampling_gives_the_library_s_tokens(article: str) -> None:
+    """The grammar-first greedy sampler must change the speed, never the output."""
+    from llama_cpp import Llama
+    from summariser.schemas.llm import Overview
+
+    from summariser.backends.fast_grammar import GrammarFirstLlama
+    from summariser.prompting import build_messages
+    from summariser.weights import ensure_model
+
+    path = str(ensure_model("qwen2.5-coder-0.5b-instruct-q4_k_m"))
+    messages = build_messages(article, "task_overview")
+    fmt = {"type": "json_object", "schema": Overview.model_json_schema()}
+    texts = []
+    for cls in (Llama, GrammarFirstLlama):
+        llm = cls(model_path=path, n_ctx=4096, n_threads=os.cpu_count() or 1, verbose=False,
+                  seed=0, use_mmap=False)
+        try:
+            out = llm.create_chat_completion(messages=messages, response_format=fmt,
+                                             max_tokens=120, temperature=0.0)
+            texts.append(out["choices"][0]["message"]["content"])
+            if isinstance(llm, GrammarFirstLlama):
+                assert llm.last_pick is not None and llm.last_pick.steps >= 100
+                assert llm.last_pick.full_checks < llm.last_pick.steps  # the shortcut was taken
+        finally:
+            llm.close()
+    assert texts[0] == texts[1]

@@ -74,7 +74,7 @@ def resolve_model_path(config: Config) -> Path:
 
 def _load(path: Path, n_ctx: int, n_threads: int) -> Any:
     try:
-        from llama_cpp import Llama
+        from summariser.backends.fast_grammar import GrammarFirstLlama
     except ImportError:
         raise ConfigError(
             "The embedded model needs llama-cpp-python: pip install 'summariser[local]' "
@@ -86,7 +86,9 @@ def _load(path: Path, n_ctx: int, n_threads: int) -> Any:
             # use_mmap=False: llama.cpp's CPU backend repacks the Q4_K weights into an anonymous
             # buffer of its own, so a memory-mapped file is paged in *and* copied (peak RSS was
             # the model +1,151 MB; read into memory once it is about +450 MB, at the same speed).
-            _LOADED[key] = Llama(
+            # GrammarFirstLlama: the same tokens as Llama, with the grammar checked against the
+            # best token first instead of the whole vocabulary (summariser.backends.fast_grammar).
+            _LOADED[key] = GrammarFirstLlama(
                 model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, n_batch=512,
                 use_mmap=False, verbose=False, seed=0,
             )
