@@ -70,9 +70,8 @@ SCRIPT_ONLY_FAULTS: tuple[str, ...] = (
     "context_length",  # 400 context_length_exceeded, as when a re-ask outgrows the window
 )
 
-#: Faults that produce no completion at all (the responder is not called for them).
-ERROR_FAULTS: frozenset[str] = frozenset({"rate_limit", "server_error", "unavailable", "reset",
-                                          "context_length"})
+#: Faults of random schedules that produce no completion at all (the responder is not called).
+ERROR_FAULTS: frozenset[str] = frozenset({"rate_limit", "server_error", "unavailable", "reset"})
 
 INVALID_JSON_TEXT = "not json {"
 WRONG_SHAPE_TEXT = '{"foo": 1}'
@@ -769,7 +768,7 @@ class MockOpenAIServer:
         if fault == "reset":
             handler.drop_connection()
             return
-        if fault in ERROR_FAULTS:
+        if fault in ERROR_FAULTS or fault in SCRIPT_ONLY_FAULTS:
             self._sleep(self.latency_s)
             status, headers, payload = self._error_response(fault, schedule)
             self._record_status(status)
