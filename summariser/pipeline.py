@@ -116,7 +116,7 @@ class Candidate:
 
 # Bump when a code change alters the briefs the same model answers produce: it is part of the
 # brief cache key, so cached briefs are re-assembled (from cached model answers) after an upgrade.
-PIPELINE_REVISION = "5"
+PIPELINE_REVISION = "6"
 
 
 class AnswerStore(Protocol):

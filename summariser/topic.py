@@ -20,7 +20,10 @@ _ARMED = re.compile(
     r"fighting|firefights?|massacre\w*|insurgen\w*|rebels?|rebel-held|jihadis\w*|militants?|"
     r"militias?|militiamen|paramilitar\w*|armed (?:groups?|men|forces)|ceasefire|truce|"
     r"front ?lines?|war|warplanes?|airstrikes?|attacked|attackers|attacks? (?:on|against|by)|"
-    r"captured|recaptured|insurgency|terroris\w*|coup)\b",
+    r"captured|recaptured|insurgency|terroris\w*|coup|raid(?:s|ed|ing)?|stormed|shot dead|"
+    r"grenades?|gun ?fights?|shoot-?outs?|invasion|invaded|hostilities|suicide attack\w*|"
+    r"(?:security|government|occupation|armed|israeli|russian|ukrainian|government-backed) forces|"
+    r"forces (?:killed|shot|fired|opened|stormed|advanced|shelled|bombed))\b",
     re.IGNORECASE,
 )
 _HARMED_FORCES = re.compile(

@@ -126,6 +126,8 @@ def test_is_organisation() -> None:
     "Rebels seized the town overnight.",
     "Fourteen soldiers were killed when their patrol was hit.",
     "Gunmen opened fire on a bus.",
+    "Israeli forces raided Jenin overnight, killing three people, the health ministry said.",
+    "Security forces killed 12 protesters in the capital on Friday.",
 ])
 def test_armed_violence_is_found(text: str) -> None:
     assert armed_violence(text) == text
