@@ -19,6 +19,7 @@ _ARMED = re.compile(
     r"gunfire|gunmen|gunman|opened fire|snipers?|ambush\w*|offensive|clash(?:es|ed)|"
     r"fighting|firefights?|massacre\w*|insurgen\w*|rebels?|rebel-held|jihadis\w*|militants?|"
     r"militias?|militiamen|paramilitar\w*|armed (?:groups?|men|forces)|ceasefire|truce|"
+    r"bandits?|fighters|assailants|gunshots?|gunshot wounds|(?:roadside|suicide|mine|grenade) blasts?|"
     r"front ?lines?|war|warplanes?|airstrikes?|attacked|attackers|attacks? (?:on|against|by)|"
     r"captured|recaptured|insurgency|terroris\w*|coup|raid(?:s|ed|ing)?|stormed|shot dead|"
     r"grenades?|gun ?fights?|shoot-?outs?|invasion|invaded|hostilities|suicide attack\w*|"
