@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import math
 import multiprocessing as mp
 import os
 import pickle
@@ -90,7 +89,17 @@ def _child(brief_fn: Callable[[str], Any], threads: int, tasks: Any, results: An
 
     def brief(task_id: int, text: str) -> None:
         try:
-            results.put((task_id, _portable(_call(brief_fn, text))))
+            try:
+                portable = _portable(_call(brief_fn, text))
+            except Exception as exc:  # the outcome itself would not travel: still one record
+                portable = _Portable(error_fields=("other", type(exc).__name__, str(exc), None, None))
+            results.put((task_id, portable))
+        except BaseException:
+            # SystemExit / KeyboardInterrupt from brief_fn stop the run, as they do in-process:
+            # a thread cannot stop the process, so end it; the parent sees a dead worker and
+            # turns what was in flight into error records, instead of waiting for ever.
+            log.exception("worker stopped by an exception that is not an error record")
+            os._exit(70)
         finally:
             slots.release()
 
@@ -105,8 +114,10 @@ def _child(brief_fn: Callable[[str], Any], threads: int, tasks: Any, results: An
 
 
 class ForkedPool:
-    """`processes` forked workers with `threads` briefing threads each; `submit(text)` returns
+    """`processes` forked workers sharing `concurrency` briefing threads; `submit(text)` returns
     a Future of the batch runner's _Outcome."""
+
+    EXIT_GRACE_S = 30.0  # an idle worker exits at once; one stuck in a call is not waited for
 
     def __init__(self, brief_fn: Callable[[str], Any], processes: int, concurrency: int):
         from summariser.backends.openai_compat import share_rate_gate
@@ -115,10 +126,9 @@ class ForkedPool:
         ctx = mp.get_context("fork")
         self._tasks = ctx.Queue()
         self._results = ctx.Queue()
-        threads = max(1, math.ceil(concurrency / processes))
         self._procs = [ctx.Process(target=_child, args=(brief_fn, threads, self._tasks, self._results),
                                    name=f"summariser-worker-{i}", daemon=True)
-                       for i in range(processes)]
+                       for i, threads in enumerate(split_threads(concurrency, processes))]
         for p in self._procs:
             p.start()
         self._ids = itertools.count()
@@ -149,6 +159,8 @@ class ForkedPool:
             except queue.Empty:
                 task_id = None
             except (EOFError, OSError):
+                if not self._closed:  # the pipe from the workers is gone: nothing more will come
+                    self._fail_all("the workers' result pipe closed")
                 return
             if self._closed:
                 return
@@ -181,22 +193,36 @@ class ForkedPool:
 
     def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
         """With nothing in flight (a finished run) the workers finish and exit; otherwise (an
-        interrupt, an abort) they are terminated and their articles are redone next run."""
+        interrupt, an abort, a dead worker) they are terminated and their articles are redone
+        next run. A worker that does not exit in time is terminated too: shutdown never hangs."""
         self._closed = True
         with self._lock:
             idle = not self._futures
-        if wait and (idle or not cancel_futures):
+        graceful = wait and (idle or not cancel_futures) and self._broken is None
+        if graceful:
             for _ in self._procs:
                 self._tasks.put(None)
+            deadline = time.monotonic() + self.EXIT_GRACE_S
             for p in self._procs:
-                p.join()
-        else:
-            for p in self._procs:
-                if p.is_alive():
-                    os.kill(p.pid or 0, signal.SIGTERM)
-            for p in self._procs:
+                p.join(timeout=max(0.0, deadline - time.monotonic()))
+        for p in self._procs:
+            if p.is_alive():
+                if graceful:
+                    log.warning("%s did not exit in %s s; terminating it", p.name, self.EXIT_GRACE_S)
+                os.kill(p.pid or 0, signal.SIGTERM)
+        for p in self._procs:
+            p.join(timeout=5)
+            if p.is_alive():
+                os.kill(p.pid or 0, signal.SIGKILL)
                 p.join(timeout=5)
         self._reader.join(timeout=5)
         for q in (self._tasks, self._results):
             q.close()
             q.cancel_join_thread()
+
+
+def split_threads(concurrency: int, processes: int) -> list[int]:
+    """Threads per process, adding up to exactly `concurrency` (at least one each): 10 over 4
+    processes is 3, 3, 2, 2, never 3 x 4 = 12 requests in flight."""
+    base, extra = divmod(max(concurrency, processes), processes)
+    return [base + (1 if i < extra else 0) for i in range(processes)]

@@ -40,6 +40,7 @@ from summariser.batch_command import BatchHooks, batch_command
 from summariser.config import Config
 from summariser.errors import BackendError, ConfigError, ExtractionFailed, InputError
 from summariser.inputs import Article, InputSource, Record
+from summariser.workers import split_threads
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -515,6 +516,35 @@ def test_a_dead_worker_stops_the_run_and_the_rerun_completes_it(tmp_path: Path) 
 
 def forked_brief_no_fail(text: str) -> Brief:
     return make_brief(text)
+
+
+def exiting_brief(text: str) -> Brief:
+    if "text 00020" in text:
+        raise SystemExit(2)  # not an error record: it stops the run, in a worker too
+    time.sleep(0.002)
+    return make_brief(text)
+
+
+def test_a_worker_stopped_by_system_exit_stops_the_run_instead_of_hanging(tmp_path: Path) -> None:
+    outcome: list[Any] = []
+    runner = threading.Thread(target=lambda: outcome.append(run_batch(
+        CountingSource(60), tmp_path / "out", exiting_brief, concurrency=4, workers=2)), daemon=True)
+    runner.start()
+    runner.join(timeout=60)
+    assert outcome, "the run hung on an article whose worker thread raised SystemExit"
+    assert outcome[0].status == "aborted" and "worker process died" in (outcome[0].status_detail or "")
+    briefs = [r["id"] for r in read_lines(tmp_path / "out" / BRIEFS_FILE)]
+    errors = [r["id"] for r in read_lines(tmp_path / "out" / ERRORS_FILE)]
+    assert len(briefs + errors) == len(set(briefs + errors))  # what was written, once each
+    assert "id00020" not in briefs
+
+
+@pytest.mark.parametrize(("concurrency", "processes", "expected"), [
+    (32, 2, [16, 16]), (10, 4, [3, 3, 2, 2]), (9, 2, [5, 4]), (2, 2, [1, 1]), (1, 2, [1, 1]),
+])
+def test_worker_threads_add_up_to_the_concurrency(concurrency: int, processes: int,
+                                                  expected: list[int]) -> None:
+    assert split_threads(concurrency, processes) == expected
 
 
 def test_default_workers_one_per_8_in_flight_up_to_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
