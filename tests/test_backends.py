@@ -159,6 +159,25 @@ def test_a_first_request_longer_than_the_context_is_a_backend_error(server: Mock
     assert server.stats()["requests"] == 1
 
 
+@pytest.mark.parametrize(("message", "body", "expected"), [
+    ("This model's maximum context length is 4096 tokens.",
+     {"code": "context_length_exceeded", "type": "invalid_request_error"}, True),  # OpenAI, vLLM
+    ("the request exceeds the available context size, try increasing it",
+     {"code": 400, "type": "exceed_context_size_error"}, True),  # llama.cpp's llama-server
+    ("the request exceeds the available context size", None, True),
+    ("'messages' must be a list", {"code": None, "type": "invalid_request_error"}, False),
+])
+def test_every_server_dialect_of_context_exceeded_is_recognised(message: str, body: Any,
+                                                                 expected: bool) -> None:
+    import httpx2
+    import openai
+
+    from summariser.backends.openai_compat import _context_exceeded
+
+    response = httpx2.Response(400, request=httpx2.Request("POST", "http://127.0.0.1/v1/chat/completions"))
+    assert _context_exceeded(openai.BadRequestError(message, response=response, body=body)) is expected
+
+
 def test_output_cut_at_max_tokens_is_extraction_failed(server: MockOpenAIServer) -> None:
     server.faults = FaultSchedule(script=["truncated_json"], truncated_finish_reason="length")
     with pytest.raises(ExtractionFailed) as info:

@@ -240,12 +240,16 @@ class OpenAIBackend:
 
 
 def _context_exceeded(exc: BaseException | None) -> bool:
-    """A 400 saying the request is longer than the model's context window."""
+    """A 400 saying the request is longer than the model's context window: OpenAI, vLLM and
+    llama-cpp-python say "maximum context length" (code context_length_exceeded); llama.cpp's
+    own server says "exceeds the available context size" (type exceed_context_size_error)."""
     if not isinstance(exc, openai.BadRequestError):
         return False
     body = getattr(exc, "body", None)
-    code = body.get("code") if isinstance(body, dict) else None
-    return code == "context_length_exceeded" or "maximum context length" in str(exc)
+    tags = {body.get("code"), body.get("type")} if isinstance(body, dict) else set()
+    text = str(exc).casefold()
+    return bool(tags & {"context_length_exceeded", "exceed_context_size_error"}) or \
+        "maximum context length" in text or "exceeds the available context size" in text
 
 
 def _cause(exc: BaseException | None) -> BaseException | None:
