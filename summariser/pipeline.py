@@ -116,7 +116,7 @@ class Candidate:
 
 # Bump when a code change alters the briefs the same model answers produce: it is part of the
 # brief cache key, so cached briefs are re-assembled (from cached model answers) after an upgrade.
-PIPELINE_REVISION = "6"
+PIPELINE_REVISION = "7"
 
 
 class AnswerStore(Protocol):
@@ -229,12 +229,17 @@ def find_candidates(article: str) -> list[Candidate]:
 
 def _counts_things(after: str) -> bool:
     """Whether the word right after a number is a thing, not people ("one strike", "two rockets
-    killed ..."), where the head-noun search looked further and found "casualties"."""
-    words = re.findall(r"[A-Za-z'-]+", after[:40])
-    if not words or words[0].lower() not in NOT_PEOPLE:
+    killed ..."), where the head-noun search looked further and found "casualties". Only the word
+    glued to the number by a space counts: in "rose to 27, hospitals said" the hospitals are the
+    source, and in "two drone operators" or "four village elders" the thing names the people."""
+    glued = re.match(r"[ \t]+([A-Za-z'-]+)(?:[ \t]+([A-Za-z'-]+))?", after)
+    if not glued or glued.group(1).lower() not in NOT_PEOPLE:
         return False
-    return len(words) < 2 or words[1].lower() not in CIVILIAN_NOUNS | COMBATANT_NOUNS | \
-        UNSPECIFIED_NOUNS | {"victims", "survivors", "dead", "wounded"}
+    second = (glued.group(2) or "").lower()
+    if second in CIVILIAN_NOUNS | COMBATANT_NOUNS | UNSPECIFIED_NOUNS | \
+            {"victims", "survivors", "dead", "wounded"}:
+        return False
+    return not re.search(r"(?:ers|ors|ists|ants|ents|ians|men|women)$", second)
 
 
 # "25 bodies, among them six children": the subset is the same kind of figure as its whole.
@@ -264,19 +269,26 @@ def _body_text(article: str) -> str:
     return "\n".join(article[a:b] for a, b in body_spans(article))
 
 
+STATE_ACTOR_TYPES = {"government", "state forces", "foreign state or forces"}
+
+
 def _actors(ov: Overview, article: str, warnings: list[str], places: list[Location]) -> list[Actor]:
     folded = fold(article)
     body = _body_text(article)
     actors: list[Actor] = []
     seen: set[str] = set()
-    place_keys = {fold(p.name) for p in places}
+    place_types = {fold(p.name): p.type for p in places}
     for a in ov.actors[:MAX_ACTORS]:
         name, aliases = split_name(a.name)
         if not _mentioned(name, folded) and not any(_mentioned(x, folded) for x in aliases):
             warnings.append(f"Dropped actor {a.name!r}: not named in the article.")
             continue
-        if fold(name) in seen or fold(name) in place_keys:
-            continue  # a place the model listed as an actor ("Sabar") is kept as a place only
+        if fold(name) in seen:
+            continue
+        if fold(name) in place_types and not (place_types[fold(name)] == "country"
+                                              and a.type in STATE_ACTOR_TYPES):
+            continue  # a town the model listed as an actor ("Sabar") is kept as a place only;
+            # a country that acts ("Russia launched ...", "backed by Russia") is both
         seen.add(fold(name))
         actors.append(_actor(name, aliases, a.type, a.role, article))
     # What the article names by rule and the model left out ("the army", "backed by Russia").
@@ -457,15 +469,32 @@ def noun_group(cand: Candidate) -> str | None:
         noun = the_number.group(1) if the_number else None  # "brings to 186 the number of soldiers"
     own = group_of(noun)
     if own == "mixed":
-        # "only nine people died and that they were government soldiers"
-        they = re.search(r"\b(?:they|who|all of them)\s+(?:were|are)\s+((?:\w+\s+){0,2}\w+)", after)
+        # "only nine people died and that they were government soldiers": in the same clause,
+        # before any other number ("... 40 people; in the city 3 more, who were soldiers" is not).
+        they = re.match(r"[^0-9;:]{0,40}?\b(?:they|who|all of them)\s+(?:were|are)\s+"
+                        r"((?:\w+\s+){0,2}\w+)", after)
         if they:
             named = [g for w in they.group(1).split() if (g := group_of(w)) and g != "mixed"]
             own = named[-1] if named else own
     if own or (noun and noun.casefold() != "others"):
         return own
     earlier = [m for m in find_numbers(before) if m.noun]
-    return group_of(earlier[-1].noun) if earlier else None
+    if not earlier:
+        return None
+    between = before[earlier[-1].end:]
+    if noun:  # "others"
+        # "killing four civilians and wounding six others": the same people, another harm.
+        # "three soldiers and two others were killed": others than the soldiers, so unknown.
+        if re.fullmatch(r"\s*[\w-]+\s*(?:,|and|,\s*and)\s*(?:at\s+least\s+|some\s+|about\s+)?",
+                        between, re.IGNORECASE):
+            return "mixed"
+        return group_of(earlier[-1].noun)
+    # A bare number repeats the last count's noun ("4 soldiers on Monday and 12 on Tuesday"),
+    # but not when it is a toll or a total of its own ("3 attackers ... the toll rose to 15").
+    if re.search(r"\b(?:tolls?|totals?|in\s+all|overall|altogether|bringing|brings|brought|"
+                 r"including|among|rose|risen|climbed|reached)\b", between, re.IGNORECASE):
+        return None
+    return group_of(earlier[-1].noun)
 
 
 def _detail(noun: str | None) -> str | None:
@@ -495,7 +524,9 @@ def focused(article: str, run: Run) -> Brief:
     places = _places(ov, article, warnings)
     figures: list[Casualty | Displacement] = []
     found: set[tuple] = set()
-    last_kind: dict[int, str] = {}  # sentence start -> kind of its last figure
+    # Sentence start -> kind of the number just before, in that sentence (None: not a figure).
+    # "25 bodies, among them six children" takes it; it must never reach past a number in between.
+    last_kind: dict[int, str | None] = {}
     for cand in find_candidates(article):
         at = cand.mention.start - cand.sentence.start
         local = clause_kind(cand.sentence.text, at, cand.mention.end - cand.sentence.start)
@@ -505,7 +536,9 @@ def focused(article: str, run: Run) -> Brief:
         if local is not None and (local, v.count, v.low, v.high) in found:
             # The headline's toll repeated in the lead: the brief keeps the first quote only, so
             # asking about the repeat would cost a call and change nothing.
+            last_kind[cand.sentence.start] = local
             continue
+        last_kind[cand.sentence.start] = None
         try:
             d: FigureDecision = run.ask(LLMRequest(
                 messages=build_messages(article, "task_figure", marked=_marked(cand),

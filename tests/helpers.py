@@ -127,6 +127,7 @@ def candidate_asked(messages: list[dict[str, str]], article: str) -> Candidate:
     """Which candidate number of `article` a figure question is about."""
     task = _task_text(messages, article)
     hits = [c for c in find_candidates(article) if c.mention.text in task]
+    hits = [c for c in hits if f"[[{c.mention.text}]]" in task] or hits  # the marked one
     if len(hits) > 1:
         hits = [c for c in hits if c.sentence.text in task] or hits
     if not hits:

@@ -5,7 +5,7 @@ report", and the counted noun that decides civilians / combatants."""
 from __future__ import annotations
 
 import pytest
-from helpers import RecordingFake, figure, overview
+from helpers import RecordingFake, figure, overview, responder_for
 
 from summariser import Config, summarise
 from summariser.attribution import reporter, sources
@@ -128,6 +128,11 @@ def test_is_organisation() -> None:
     "Gunmen opened fire on a bus.",
     "Israeli forces raided Jenin overnight, killing three people, the health ministry said.",
     "Security forces killed 12 protesters in the capital on Friday.",
+    "Bandits killed 20 villagers in Zamfara state.",
+    "Assailants on motorbikes killed six worshippers.",
+    "Islamic State fighters overran the garrison.",
+    "A roadside blast killed four.",
+    "Two men died of gunshot wounds.",
 ])
 def test_armed_violence_is_found(text: str) -> None:
     assert armed_violence(text) == text
@@ -137,6 +142,8 @@ def test_armed_violence_is_found(text: str) -> None:
     "Floods killed 12 people; rescuers fought a battle against time to reach the village.",
     'The coach said the final "was a war of attrition" and fans celebrated.',
     "The death toll from the earthquake rose to 40.",
+    "A gas explosion at a factory killed 12 workers.",
+    "Firefighters battled the blaze for hours.",
 ])
 def test_metaphors_quotes_and_disasters_are_not_armed_violence(text: str) -> None:
     assert armed_violence(text) is None
@@ -174,6 +181,10 @@ def _group_of(sentence: str, number: str) -> str | None:
     ("Shelling killed four civilians and wounded six others, police said.", "six", "civilians"),
     ("The army said only nine people died and that they were government soldiers.", "nine",
      "combatants"),
+    ("Three soldiers and two others were killed at the checkpoint.", "two", "mixed"),
+    ("Gunmen killed 4 soldiers on Monday and 12 on Tuesday, the army said.", "12", "combatants"),
+    ("Police said 30 people were killed in the market and in the city 3 more, who were soldiers, "
+     "died.", "30", "mixed"),
 ])
 def test_the_counted_noun_decides_the_group(sentence: str, number: str, expected: str) -> None:
     assert _group_of(sentence, number) == expected
@@ -181,6 +192,8 @@ def test_the_counted_noun_decides_the_group(sentence: str, number: str, expected
 
 def test_no_noun_leaves_the_group_to_the_model() -> None:
     assert _group_of("The toll rose to 110 of the fatalities recorded, officials said.", "110") is None
+    # A toll is no repeat of the last count's noun: the three attackers are not all fifteen dead.
+    assert _group_of("Police shot dead 3 attackers and the toll rose to 15, medics said.", "15") is None
 
 
 ARTICLE = """Rebels attack Sabar checkpoint
@@ -207,6 +220,22 @@ def test_the_noun_overrides_the_models_group_and_a_repeated_toll_is_asked_once()
     assert "rebels" in [a.name.lower() for a in brief.actors]  # found by rule, the model left it out
 
 
+COUNTRY_ACTOR = """Drones hit Sabar
+
+SABAR (Wire) — Russia launched drones at Sabar overnight, killing 3 people, the mayor said.
+"""
+
+
+def test_a_country_that_acts_is_an_actor_and_a_place_but_a_town_is_only_a_place() -> None:
+    ov = overview(actors=(("Russia", "foreign state or forces", "attacker"),
+                          ("Sabar", "government", "target")),
+                  places=(("Sabar", "town"), ("Russia", "country")))
+    fake = RecordingFake(responder=responder_for(COUNTRY_ACTOR, {"3": {"kind": "killed"}}, ov))
+    brief = summarise(COUNTRY_ACTOR, FOCUSED, backend=fake)
+    assert "Russia" in _names(brief.actors) and "Sabar" not in _names(brief.actors)
+    assert {"Russia", "Sabar"} <= set(_names(brief.locations))
+
+
 # --- who reported a figure -------------------------------------------------------------------
 
 @pytest.mark.parametrize(("sentence", "expected"), [
@@ -221,6 +250,11 @@ def test_the_noun_overrides_the_models_group_and_a_repeated_toll_is_asked_once()
     ("Then, about 110 of the fatalities were said to be civilians.", []),
     ("The governor blamed the Front for the shelling and said 40 people died.", []),
     ("A charity, Hands of Mercy, said its clinic treated 30 people.", ["Hands of Mercy"]),
+    ("Al-Shabaab claimed the bombing, which killed 12 people.", []),  # a doer, not a source
+    ("The group claimed responsibility for the attack that killed 12.", []),
+    ("The army announced an offensive after rebels killed 30 soldiers.", []),
+    ("The health ministry announced the death toll had risen to 40.", ["The health ministry"]),
+    ("Rebels claimed 30 soldiers were killed in the ambush.", ["Rebels"]),
 ])
 def test_sources_named_by_the_sentence(sentence: str, expected: list[str]) -> None:
     assert sources(sentence) == expected
@@ -269,6 +303,44 @@ def test_a_subset_is_the_same_kind_as_its_whole_and_a_counted_thing_is_no_figure
     assert [c.mention.text for c in find_candidates(SUBSET)] == ["25", "six"]  # not "One" strike
     assert [(c.kind, c.count, c.group) for c in brief.casualties] == [
         ("killed", 25, "mixed/unspecified"), ("killed", 6, "civilians")]
+
+
+SUBSET_AFTER_REPEAT = """Rebels drive 1,200 from Dansai
+
+DANSAI (Wire) — About 1,200 people fled Dansai on Monday. \
+Rebels killed 5 people and forced 1,200 people to flee, including 700 children.
+Gunmen killed 12 villagers and abducted 30 students, among them 8 girls.
+"""
+
+
+def test_a_subset_takes_the_kind_of_the_number_right_before_it_never_an_older_one() -> None:
+    # The second "1,200" repeats the lead's displaced toll and is not asked about again, yet it
+    # is still the whole that "700 children" belongs to: 700 fled, nobody says 700 died. And
+    # "30 students" is no figure here, so "8 girls" gets the model's own kind, not "killed".
+    decisions = {"1,200": {"kind": "displaced"}, "5": {"kind": "killed"},
+                 "700": {"kind": "displaced"}, "12": {"kind": "killed"},
+                 "30": {"kind": "none"}, "8": {"kind": "missing"}}
+    fake = RecordingFake(responder=responder_for(SUBSET_AFTER_REPEAT, decisions,
+                                                 overview(places=(("Dansai", "town"),))))
+    brief = summarise(SUBSET_AFTER_REPEAT, FOCUSED, backend=fake)
+    assert sorted((c.kind, c.count) for c in brief.casualties) == [
+        ("killed", 5), ("killed", 12), ("missing", 8)]
+    assert sorted(d.count for d in brief.displacement) == [700, 1200]
+
+
+@pytest.mark.parametrize(("sentence", "numbers"), [
+    ("The death toll rose to 27, hospitals said on Monday.", ["27"]),  # the hospitals are the source
+    ("Gunmen killed 4, village elders said.", ["4"]),
+    ("Two drone operators were killed in the strike.", ["Two"]),  # the thing names the people
+    ("Four village elders were killed by gunmen.", ["Four"]),
+    ("One strike caused casualties in the square.", []),
+    ("Two rockets killed three people.", ["three"]),
+    ("One strike kills 5 in the market.", ["5"]),
+])
+def test_a_number_counting_things_is_no_candidate_but_a_toll_before_a_source_is(
+        sentence: str, numbers: list[str]) -> None:
+    article = f"Headline\n\n{sentence}\n"
+    assert [c.mention.text for c in find_candidates(article)] == numbers
 
 
 # --- where people fled from and to -------------------------------------------------------------
