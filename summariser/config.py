@@ -21,6 +21,10 @@ BackendName = Literal["llama", "openai", "fake"]
 Strategy = Literal["focused", "single"]
 
 DEFAULT_LOCAL_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+# llama.cpp micro-batch: it sizes the compute buffers. 128 instead of 512 takes about 90 MB off a
+# batch's peak RSS at the same speed (BENCHMARKS.md, question 5). Part of the cache key: another
+# size may round differently.
+LLAMA_N_UBATCH = 128
 
 
 def user_dir() -> Path:

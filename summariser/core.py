@@ -14,7 +14,7 @@ from summariser.backends import get_backend
 from summariser.backends.base import Backend
 from summariser.cache import BriefCache, cache_key, schema_hash
 from summariser.chunking import max_article_chars, merge_briefs, split_article
-from summariser.config import Config
+from summariser.config import LLAMA_N_UBATCH, Config
 from summariser.grounding import locate
 from summariser.pipeline import PIPELINE_REVISION, STRATEGIES, Run
 from summariser.prompting import load_prompts
@@ -46,6 +46,8 @@ def _identity(config: Config, backend: Backend | None) -> tuple[str, str, dict]:
     sampling: dict = {"temperature": config.temperature}
     if config.backend == "openai":
         sampling["base_url"] = config.base_url or "https://api.openai.com/v1"
+    if config.backend == "llama":  # the window decides how an article is split into parts
+        sampling.update(n_ctx=config.n_ctx, n_ubatch=LLAMA_N_UBATCH)
     return config.backend, model, sampling
 
 

@@ -138,7 +138,7 @@ def test_changed_backend_misses(configured_fake: RecordingFake) -> None:
     assert not _missed(configured_fake, Config(backend="fake"), pass_backend=False)
 
 
-def test_changed_strategy_or_endpoint_changes_the_key() -> None:
+def test_changed_strategy_endpoint_or_window_changes_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
     def key(**kwargs: Any) -> str:
         return core._key(ARTICLE, Config(**kwargs), None)
 
@@ -148,6 +148,11 @@ def test_changed_strategy_or_endpoint_changes_the_key() -> None:
     assert key(backend="openai", base_url="http://a/v1", model="m") != \
         key(backend="openai", base_url="http://a/v1", model="n")
     assert key(strategy="focused") == key(strategy="focused")
+    # The embedded model's window decides how an article is split: another window, another brief.
+    assert key(backend="llama", n_ctx=4096) != key(backend="llama", n_ctx=8192)
+    before = key(backend="llama")  # and so does the micro-batch size the weights are run with
+    monkeypatch.setattr(core, "LLAMA_N_UBATCH", core.LLAMA_N_UBATCH * 2)
+    assert key(backend="llama") != before
 
 
 def test_changed_strategy_misses(fake: RecordingFake) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from summariser.backends.base import Generation, LLMRequest, LLMResult, Message, complete_with_reask
-from summariser.config import Config
+from summariser.config import LLAMA_N_UBATCH, Config
 from summariser.errors import ConfigError
 from summariser.schemas.brief import Usage
 
@@ -90,7 +90,7 @@ def _load(path: Path, n_ctx: int, n_threads: int) -> Any:
             # best token first instead of the whole vocabulary (summariser.backends.fast_grammar).
             _LOADED[key] = GrammarFirstLlama(
                 model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, n_batch=512,
-                use_mmap=False, verbose=False, seed=0,
+                n_ubatch=LLAMA_N_UBATCH, use_mmap=False, verbose=False, seed=0,
             )
         return _LOADED[key]
 
@@ -111,7 +111,7 @@ class LlamaBackend:
 
     def sampling(self) -> dict[str, Any]:
         return {"temperature": self.config.temperature, "n_ctx": self.config.n_ctx,
-                "grammar": "json_schema"}
+                "n_ubatch": LLAMA_N_UBATCH, "grammar": "json_schema"}
 
     def count_tokens(self, text: str) -> int:
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
