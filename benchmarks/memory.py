@@ -5,11 +5,11 @@ Runs ``summariser batch FOLDER --out TMP --no-cache --backend llama`` as a child
 folder of articles (default: the four seed articles copied into a temp folder) and reports:
 
 * peak RSS from the kernel (``getrusage(RUSAGE_CHILDREN).ru_maxrss``, exact), and
-* the split of RSS sampled from /proc/PID/status every 0.1 s: RssFile (file-backed pages,
-  mostly the mmap'ed GGUF) and RssAnon (heap: KV cache, compute buffers, Python).
+* the split of RSS sampled from /proc/PID/status every 0.1 s: RssFile (file-backed pages) and
+  RssAnon (heap: the weights, read into memory rather than mmap'ed; KV cache, compute buffers,
+  Python).
 
-The GGUF is memory-mapped, so the weights count in RSS as they are paged in; "peak RSS - model
-file" is what the product adds on top of the weights.
+"peak RSS - model file" is what the product adds on top of the weights.
 
     .venv/bin/python benchmarks/memory.py                            # seeds, 1.5B model
     .venv/bin/python benchmarks/memory.py --cases dansai-raid-missing --limit 1 \
