@@ -97,9 +97,14 @@ def _child(brief_fn: Callable[[str], Any], threads: int, tasks: Any, results: An
         except BaseException:
             # SystemExit / KeyboardInterrupt from brief_fn stop the run, as they do in-process:
             # a thread cannot stop the process, so end it; the parent sees a dead worker and
-            # turns what was in flight into error records, instead of waiting for ever.
+            # turns what was in flight into error records, instead of waiting for ever. Flush
+            # the results first, so no half-written message is left in the pipe to the parent.
             log.exception("worker stopped by an exception that is not an error record")
-            os._exit(70)
+            try:
+                results.close()
+                results.join_thread()
+            finally:
+                os._exit(70)
         finally:
             slots.release()
 
@@ -138,6 +143,10 @@ class ForkedPool:
         self._broken: str | None = None
         self._reader = threading.Thread(target=self._read, name="worker-results", daemon=True)
         self._reader.start()
+        # Apart from the reader: a worker killed mid-write leaves the reader blocked for ever on
+        # the rest of that message, so it could not notice the death itself.
+        self._watchdog = threading.Thread(target=self._watch, name="worker-watchdog", daemon=True)
+        self._watchdog.start()
 
     def submit(self, text: str) -> Future[Any]:
         future: Future[Any] = Future()
@@ -151,8 +160,15 @@ class ForkedPool:
         self._tasks.put((task_id, text))
         return future
 
+    def _watch(self) -> None:
+        while not self._closed:
+            if not all(p.is_alive() for p in self._procs):
+                if not self._closed:  # at shutdown the workers exit on purpose
+                    self._fail_all("a worker process died")
+                return
+            time.sleep(0.2)
+
     def _read(self) -> None:
-        checked = time.monotonic()
         while True:
             try:
                 task_id, portable = self._results.get(timeout=0.5)
@@ -164,11 +180,6 @@ class ForkedPool:
                 return
             if self._closed:
                 return
-            if time.monotonic() - checked >= 0.5:  # also while the other workers keep answering
-                checked = time.monotonic()
-                if not all(p.is_alive() for p in self._procs):
-                    self._fail_all("a worker process died")
-                    return
             if task_id is None:
                 continue
             with self._lock:
@@ -216,13 +227,15 @@ class ForkedPool:
                 os.kill(p.pid or 0, signal.SIGKILL)
                 p.join(timeout=5)
         self._reader.join(timeout=5)
+        self._watchdog.join(timeout=5)
         for q in (self._tasks, self._results):
             q.close()
             q.cancel_join_thread()
 
 
 def split_threads(concurrency: int, processes: int) -> list[int]:
-    """Threads per process, adding up to exactly `concurrency` (at least one each): 10 over 4
+    """Threads per process, adding up to `concurrency` (at least one each, so never fewer than
+    `processes`; the batch never starts more processes than requests in flight): 10 over 4
     processes is 3, 3, 2, 2, never 3 x 4 = 12 requests in flight."""
     base, extra = divmod(max(concurrency, processes), processes)
     return [base + (1 if i < extra else 0) for i in range(processes)]

@@ -40,7 +40,7 @@ from summariser.batch_command import BatchHooks, batch_command
 from summariser.config import Config
 from summariser.errors import BackendError, ConfigError, ExtractionFailed, InputError
 from summariser.inputs import Article, InputSource, Record
-from summariser.workers import split_threads
+from summariser.workers import ForkedPool, split_threads
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -525,18 +525,40 @@ def exiting_brief(text: str) -> Brief:
     return make_brief(text)
 
 
-def test_a_worker_stopped_by_system_exit_stops_the_run_instead_of_hanging(tmp_path: Path) -> None:
+def run_batch_within(seconds: float, *args: Any, **kwargs: Any) -> Any:
+    """run_batch in a daemon thread: its result, or None when it hung past `seconds`."""
     outcome: list[Any] = []
-    runner = threading.Thread(target=lambda: outcome.append(run_batch(
-        CountingSource(60), tmp_path / "out", exiting_brief, concurrency=4, workers=2)), daemon=True)
+    runner = threading.Thread(target=lambda: outcome.append(run_batch(*args, **kwargs)), daemon=True)
     runner.start()
-    runner.join(timeout=60)
-    assert outcome, "the run hung on an article whose worker thread raised SystemExit"
-    assert outcome[0].status == "aborted" and "worker process died" in (outcome[0].status_detail or "")
+    runner.join(timeout=seconds)
+    return outcome[0] if outcome else None
+
+
+def test_a_worker_stopped_by_system_exit_stops_the_run_instead_of_hanging(tmp_path: Path) -> None:
+    result = run_batch_within(60, CountingSource(60), tmp_path / "out", exiting_brief,
+                              concurrency=4, workers=2)
+    assert result is not None, "the run hung on an article whose worker thread raised SystemExit"
+    assert result.status == "aborted" and "worker process died" in (result.status_detail or "")
     briefs = [r["id"] for r in read_lines(tmp_path / "out" / BRIEFS_FILE)]
     errors = [r["id"] for r in read_lines(tmp_path / "out" / ERRORS_FILE)]
     assert len(briefs + errors) == len(set(briefs + errors))  # what was written, once each
     assert "id00020" not in briefs
+
+
+def vanishing_brief(text: str) -> Brief:
+    os._exit(3)  # every worker dies on its first article
+
+
+def test_a_dead_worker_is_noticed_even_while_the_reader_is_stuck_in_a_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A worker killed mid-write leaves the parent's reader blocked on the rest of the message:
+    # the death must still turn what is in flight into error records and stop the run.
+    monkeypatch.setattr(ForkedPool, "_read", lambda self: threading.Event().wait())
+    result = run_batch_within(60, CountingSource(10), tmp_path / "out", vanishing_brief,
+                              concurrency=2, workers=2)
+    assert result is not None, "the run hung: nobody noticed the dead workers"
+    assert result.status == "aborted" and "worker process died" in (result.status_detail or "")
+    assert not read_lines(tmp_path / "out" / BRIEFS_FILE)
 
 
 @pytest.mark.parametrize(("concurrency", "processes", "expected"), [
