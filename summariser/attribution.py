@@ -18,8 +18,9 @@ from summariser.entities import fold
 # attack or announce an operation ("Al-Shabaab claimed the bombing, which killed 12"): the doer of
 # that attack is no source for its toll.
 _VERBS = (r"said|says|say|reported|reports|told|added|confirmed|stated|estimated|"
-          r"(?:claimed|announced)(?!\s+(?:responsibility|credit|an?|its|their|his|her|"
-          r"the(?!\s+(?:death\s+)?(?:toll|number|figure|deaths?)\b))\b)")
+          r"(?:claimed|announced)(?!\s+(?:responsibility|credit|(?:an?|its|their|his|her|the)"
+          r"(?!\s+(?:(?:new|latest|provisional|overall|final|death)\s+)*"
+          r"(?:toll|total|number|figures?|deaths?|casualties)\b))\b)")
 # The subject right before the verb, back to a clause break: "..., port authority spokesman Yusuf
 # Barre said" / "Mayor Olena Varga said 1,200 ...".
 _BEFORE = re.compile(rf"(?:^|[,;:(\u2014\u2013]|\s-\s|\bbut\s|\band\s)\s*"

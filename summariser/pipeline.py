@@ -116,7 +116,7 @@ class Candidate:
 
 # Bump when a code change alters the briefs the same model answers produce: it is part of the
 # brief cache key, so cached briefs are re-assembled (from cached model answers) after an upgrade.
-PIPELINE_REVISION = "7"
+PIPELINE_REVISION = "9"
 
 
 class AnswerStore(Protocol):
@@ -227,6 +227,14 @@ def find_candidates(article: str) -> list[Candidate]:
     return found
 
 
+# People a thing word can name ("two town officials", "three camp staff", "four village chiefs")
+# beside the -ers/-ors/-ists... nouns the suffix test catches.
+_PEOPLE_AFTER_A_THING = {"victims", "survivors", "dead", "wounded", "officials", "chiefs", "guards",
+                         "heads", "staff", "leaders", "personnel", "employees", "members", "medics",
+                         "police", "crew", "crews", "pupils", "students", "youths", "guests",
+                         "staffers", "nurses", "elders", "monks", "priests", "imams"}
+
+
 def _counts_things(after: str) -> bool:
     """Whether the word right after a number is a thing, not people ("one strike", "two rockets
     killed ..."), where the head-noun search looked further and found "casualties". Only the word
@@ -236,8 +244,7 @@ def _counts_things(after: str) -> bool:
     if not glued or glued.group(1).lower() not in NOT_PEOPLE:
         return False
     second = (glued.group(2) or "").lower()
-    if second in CIVILIAN_NOUNS | COMBATANT_NOUNS | UNSPECIFIED_NOUNS | \
-            {"victims", "survivors", "dead", "wounded"}:
+    if second in CIVILIAN_NOUNS | COMBATANT_NOUNS | UNSPECIFIED_NOUNS | _PEOPLE_AFTER_A_THING:
         return False
     return not re.search(r"(?:ers|ors|ists|ants|ents|ians|men|women)$", second)
 
@@ -471,7 +478,7 @@ def noun_group(cand: Candidate) -> str | None:
     if own == "mixed":
         # "only nine people died and that they were government soldiers": in the same clause,
         # before any other number ("... 40 people; in the city 3 more, who were soldiers" is not).
-        they = re.match(r"[^0-9;:]{0,40}?\b(?:they|who|all of them)\s+(?:were|are)\s+"
+        they = re.match(r"[^0-9;:]{0,120}?\b(?:they|who|all of them)\s+(?:were|are)\s+"
                         r"((?:\w+\s+){0,2}\w+)", after)
         if they:
             named = [g for w in they.group(1).split() if (g := group_of(w)) and g != "mixed"]
@@ -483,10 +490,14 @@ def noun_group(cand: Candidate) -> str | None:
         return None
     between = before[earlier[-1].end:]
     if noun:  # "others"
-        # "killing four civilians and wounding six others": the same people, another harm.
-        # "three soldiers and two others were killed": others than the soldiers, so unknown.
-        if re.fullmatch(r"\s*[\w-]+\s*(?:,|and|,\s*and)\s*(?:at\s+least\s+|some\s+|about\s+)?",
-                        between, re.IGNORECASE):
+        # "killing four civilians and wounding six others", "fourteen soldiers were killed and
+        # nine others wounded": the same people, another harm. "three (government) soldiers and
+        # two others were killed": others than the soldiers, so unknown.
+        counted = str(earlier[-1].noun)
+        at_noun = between.casefold().find(counted.casefold())
+        rest = between[at_noun + len(counted):] if at_noun >= 0 else between
+        if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*(?:at\s+least\s+|some\s+|about\s+)?", rest,
+                        re.IGNORECASE):
             return "mixed"
         return group_of(earlier[-1].noun)
     # A bare number repeats the last count's noun ("4 soldiers on Monday and 12 on Tuesday"),
@@ -524,21 +535,25 @@ def focused(article: str, run: Run) -> Brief:
     places = _places(ov, article, warnings)
     figures: list[Casualty | Displacement] = []
     found: set[tuple] = set()
-    # Sentence start -> kind of the number just before, in that sentence (None: not a figure).
-    # "25 bodies, among them six children" takes it; it must never reach past a number in between.
-    last_kind: dict[int, str | None] = {}
+    # Sentence start -> (end, kind) of the last candidate in that sentence (kind None: not a
+    # figure). "25 bodies, among them six children" takes its kind, but never past another number
+    # in between, candidate or not ("abducted students from two schools, among them 8 girls").
+    last_kind: dict[int, tuple[int, str | None]] = {}
     for cand in find_candidates(article):
         at = cand.mention.start - cand.sentence.start
-        local = clause_kind(cand.sentence.text, at, cand.mention.end - cand.sentence.start)
-        if local is None and _SUBSET.search(cand.sentence.text[:at]):
-            local = last_kind.get(cand.sentence.start)
+        end = cand.mention.end - cand.sentence.start
+        local = clause_kind(cand.sentence.text, at, end)
+        before = last_kind.get(cand.sentence.start)
+        if local is None and before is not None and _SUBSET.search(cand.sentence.text[:at]) \
+                and not find_numbers(cand.sentence.text[before[0]:at]):
+            local = before[1]
         v = cand.mention.value
         if local is not None and (local, v.count, v.low, v.high) in found:
             # The headline's toll repeated in the lead: the brief keeps the first quote only, so
             # asking about the repeat would cost a call and change nothing.
-            last_kind[cand.sentence.start] = local
+            last_kind[cand.sentence.start] = (end, local)
             continue
-        last_kind[cand.sentence.start] = None
+        last_kind[cand.sentence.start] = (end, None)
         try:
             d: FigureDecision = run.ask(LLMRequest(
                 messages=build_messages(article, "task_figure", marked=_marked(cand),
@@ -551,7 +566,7 @@ def focused(article: str, run: Run) -> Brief:
             continue
         kind = local or d.kind
         found.add((kind, v.count, v.low, v.high))
-        last_kind[cand.sentence.start] = kind
+        last_kind[cand.sentence.start] = (end, kind)
         group = noun_group(cand) or d.group
         figures.append(_figure(kind, cand.mention.value, group, _detail(cand.mention.noun),
                                _source(d.reported_by), d.scope, cand.sentence.text,
