@@ -229,10 +229,12 @@ def find_candidates(article: str) -> list[Candidate]:
 
 # People a thing word can name ("two town officials", "three camp staff", "four village chiefs")
 # beside the -ers/-ors/-ists... nouns the suffix test catches.
-_PEOPLE_AFTER_A_THING = {"victims", "survivors", "dead", "wounded", "officials", "chiefs", "guards",
-                         "heads", "staff", "leaders", "personnel", "employees", "members", "medics",
-                         "police", "crew", "crews", "pupils", "students", "youths", "guests",
-                         "staffers", "nurses", "elders", "monks", "priests", "imams"}
+_PEOPLE_AFTER_A_THING = frozenset({
+    "victims", "survivors", "dead", "wounded", "officials", "chiefs", "guards", "heads", "staff",
+    "leaders", "personnel", "employees", "members", "medics", "police", "crew", "crews", "pupils",
+    "students", "youths", "guests", "staffers", "nurses", "elders", "monks", "priests", "imams",
+})
+_PEOPLE_NAMED = CIVILIAN_NOUNS | COMBATANT_NOUNS | UNSPECIFIED_NOUNS | _PEOPLE_AFTER_A_THING
 
 
 def _counts_things(after: str) -> bool:
@@ -244,7 +246,7 @@ def _counts_things(after: str) -> bool:
     if not glued or glued.group(1).lower() not in NOT_PEOPLE:
         return False
     second = (glued.group(2) or "").lower()
-    if second in CIVILIAN_NOUNS | COMBATANT_NOUNS | UNSPECIFIED_NOUNS | _PEOPLE_AFTER_A_THING:
+    if second in _PEOPLE_NAMED:
         return False
     return not re.search(r"(?:ers|ors|ists|ants|ents|ians|men|women)$", second)
 

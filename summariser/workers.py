@@ -57,12 +57,17 @@ def _portable(outcome: Any) -> _Portable:
         pickle.loads(pickle.dumps(exc))
         return _Portable(error=exc)
     except Exception:
-        base = ("config" if isinstance(exc, ConfigError) else
-                "backend" if isinstance(exc, BackendError) else "other")
-        attempts = getattr(exc, "attempts", None)
-        return _Portable(error_fields=(base, type(exc).__name__, str(exc),
-                                       attempts if isinstance(attempts, int) else None,
-                                       getattr(exc, "usage", None)))
+        return _as_fields(exc)
+
+
+def _as_fields(exc: BaseException) -> _Portable:
+    """An error that cannot be pickled, as the fields its error record needs."""
+    base = ("config" if isinstance(exc, ConfigError) else
+            "backend" if isinstance(exc, BackendError) else "other")
+    attempts = getattr(exc, "attempts", None)
+    return _Portable(error_fields=(base, type(exc).__name__, str(exc),
+                                   attempts if isinstance(attempts, int) else None,
+                                   getattr(exc, "usage", None)))
 
 
 def _rebuilt(p: _Portable) -> Any:
@@ -92,7 +97,7 @@ def _child(brief_fn: Callable[[str], Any], threads: int, tasks: Any, results: An
             try:
                 portable = _portable(_call(brief_fn, text))
             except Exception as exc:  # the outcome itself would not travel: still one record
-                portable = _Portable(error_fields=("other", type(exc).__name__, str(exc), None, None))
+                portable = _as_fields(exc)
             results.put((task_id, portable))
         except BaseException:
             # SystemExit / KeyboardInterrupt from brief_fn stop the run, as they do in-process:
