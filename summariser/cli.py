@@ -135,16 +135,24 @@ def cache_clear(cache_dir: Path | None) -> None:
 
 @main.command("model")
 @click.argument("name", required=False, default=None)
-def model_command(name: str | None) -> None:
+@click.option("--cpu-path", "show_cpu_path", is_flag=True,
+              help="Also say which llama.cpp CPU path this machine gets, and why.")
+def model_command(name: str | None, show_cpu_path: bool) -> None:
     """Assemble and verify the embedded model weights; print the GGUF path."""
     from summariser import weights
     from summariser.config import DEFAULT_LOCAL_MODEL
 
     try:
         path = weights.ensure_model(name or DEFAULT_LOCAL_MODEL)
+        config = Config.from_env()
     except SummariserError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(str(path))
+    if show_cpu_path:
+        from summariser.backends import cpu
+
+        choice = cpu.resolve(config.cpu_path)
+        click.echo(f"cpu path: {choice.path} ({choice.reason})")
 
 
 def _register() -> None:

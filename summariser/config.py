@@ -4,7 +4,9 @@ explicit argument > environment variable > default.
 Environment variables: SUMMARISER_BACKEND (llama | openai | fake), SUMMARISER_MODEL,
 OPENAI_API_KEY, OPENAI_BASE_URL, SUMMARISER_MODEL_PATH (any GGUF file),
 SUMMARISER_HOME (user directory: assembled weights and cache live below it),
-SUMMARISER_CACHE_DIR, SUMMARISER_STRATEGY (focused | single).
+SUMMARISER_CACHE_DIR, SUMMARISER_STRATEGY (focused | single), SUMMARISER_CPU_PATH (auto | repack |
+plain: llama.cpp's CPU code path), SUMMARISER_LLAMA_ISOLATION (process | inline: where the
+embedded model runs).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from summariser.errors import ConfigError
 
 BackendName = Literal["llama", "openai", "fake"]
+CpuPathName = Literal["auto", "repack", "plain"]
+Isolation = Literal["process", "inline"]
 Strategy = Literal["focused", "single"]
 
 DEFAULT_LOCAL_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
@@ -56,6 +60,10 @@ class Config(BaseModel):
     cache_size_limit_bytes: int = 2**30
     n_ctx: int = 8192
     n_threads: int | None = None
+    # llama.cpp's CPU code path (summariser.backends.cpu): auto picks the fastest safe one.
+    cpu_path: CpuPathName = "auto"
+    # The embedded model in a child process (a native crash costs one article) or inline.
+    llama_isolation: Isolation = "process"
     price_per_1k_prompt: float | None = None
     price_per_1k_completion: float | None = None
 
@@ -82,6 +90,10 @@ class Config(BaseModel):
             values["cache_dir"] = Path(env["SUMMARISER_CACHE_DIR"])
         if env.get("SUMMARISER_STRATEGY"):
             values["strategy"] = env["SUMMARISER_STRATEGY"]
+        if env.get("SUMMARISER_CPU_PATH"):
+            values["cpu_path"] = env["SUMMARISER_CPU_PATH"]
+        if env.get("SUMMARISER_LLAMA_ISOLATION"):
+            values["llama_isolation"] = env["SUMMARISER_LLAMA_ISOLATION"]
         values.update({k: v for k, v in overrides.items() if v is not None})
         # A base URL or an explicit remote model name implies the OpenAI-compatible backend
         # unless a backend was chosen explicitly.

@@ -9,12 +9,13 @@ from __future__ import annotations
 import threading
 import time
 from functools import lru_cache
+from pathlib import Path
 
 from summariser.backends import get_backend
 from summariser.backends.base import Backend
 from summariser.cache import BriefCache, cache_key, schema_hash
 from summariser.chunking import max_article_chars, merge_briefs, split_article
-from summariser.config import LLAMA_N_UBATCH, Config
+from summariser.config import Config
 from summariser.grounding import locate
 from summariser.pipeline import PIPELINE_REVISION, STRATEGIES, Run
 from summariser.prompting import load_prompts
@@ -42,12 +43,16 @@ def _identity(config: Config, backend: Backend | None) -> tuple[str, str, dict]:
     """What the cache key says about the model, without loading the model."""
     if backend is not None:
         return backend.name, backend.model, backend.sampling()
-    model = config.model if config.model_path is None else str(config.model_path)
+    # As the backends name themselves: a GGUF file by its file name.
+    model = (Path(config.model_path).name if config.backend == "llama" and config.model_path is not None
+             else config.model)
     sampling: dict = {"temperature": config.temperature}
     if config.backend == "openai":
         sampling["base_url"] = config.base_url or "https://api.openai.com/v1"
-    if config.backend == "llama":  # the window decides how an article is split into parts
-        sampling.update(n_ctx=config.n_ctx, n_ubatch=LLAMA_N_UBATCH)
+    if config.backend == "llama":
+        from summariser.backends.llama import llama_sampling
+
+        return config.backend, model, llama_sampling(config)
     return config.backend, model, sampling
 
 

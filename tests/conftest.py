@@ -24,7 +24,7 @@ from summariser import core  # noqa: E402
 from summariser.backends import llama  # noqa: E402
 
 _ENV = ("SUMMARISER_BACKEND", "SUMMARISER_MODEL", "SUMMARISER_MODEL_PATH", "SUMMARISER_STRATEGY",
-        "OPENAI_API_KEY", "OPENAI_BASE_URL")
+        "OPENAI_API_KEY", "OPENAI_BASE_URL", "SUMMARISER_CPU_PATH", "SUMMARISER_LLAMA_ISOLATION")
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +45,7 @@ def _isolated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
             raise AssertionError("a unit test tried to load the embedded model; pass a FakeBackend "
                                  "or mark the test @pytest.mark.integration")
 
-        monkeypatch.setattr(llama, "_load", no_model)
+        monkeypatch.setattr(llama, "_model", no_model)
         monkeypatch.setattr(llama, "resolve_model_path", no_model)
     # Integration tests keep the user directory for the assembled weights (assembling 1.6 GB
     # again per run would dominate them) but still never read or write the user's brief cache.

@@ -16,12 +16,14 @@ from summariser.schemas.brief import Usage
 from summariser.schemas.llm import FigureDecision
 
 from summariser import BackendError, Config, ConfigError, ExtractionFailed, summarise
-from summariser.backends import get_backend, llama, openai_compat
+from summariser.backends import get_backend, llama, llama_engine, openai_compat
 from summariser.backends.base import LLMRequest, parse_json_model
 from summariser.backends.fake import FakeBackend
 from summariser.backends.llama import LlamaBackend, repeating_tail
 from summariser.backends.openai_compat import OpenAIBackend, RateGate, retry_after_seconds
 from summariser.testing import FaultSchedule, MockOpenAIServer
+
+_real_model = llama._model  # conftest replaces it in unit tests; one test loads a fake llm inline
 
 REQUEST = LLMRequest(
     messages=[{"role": "system", "content": "You classify numbers in conflict news."},
@@ -393,10 +395,11 @@ class _LoopingLlama:
 
 def test_embedded_backend_cuts_a_looping_generation(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     fake_llm = _LoopingLlama()
-    monkeypatch.setattr(llama, "_perf_snapshot", lambda llm: None)
+    monkeypatch.setattr(llama_engine, "_perf_snapshot", lambda llm: None)
     monkeypatch.setattr(llama, "resolve_model_path", lambda config: tmp_path / "model.gguf")
-    monkeypatch.setattr(llama, "_load", lambda path, n_ctx, n_threads: fake_llm)
-    backend = LlamaBackend(Config(backend="llama", max_validation_retries=1))
+    monkeypatch.setattr(llama_engine, "_load", lambda path, n_ctx, n_threads, choice: fake_llm)
+    monkeypatch.setattr(llama, "_model", _real_model)
+    backend = LlamaBackend(Config(backend="llama", max_validation_retries=1, llama_isolation="inline"))
     with pytest.raises(ExtractionFailed) as info:
         backend.complete(REQUEST)
     # Cut soon after the loop showed, and not re-asked (that would pay for the same loop again).

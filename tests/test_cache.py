@@ -11,6 +11,7 @@ from helpers import ARTICLE, RecordingFake, http_responder_for, responder_for
 from summariser.schemas.brief import Brief
 
 from summariser import Config, core, is_cached, prompting, summarise
+from summariser.backends import llama
 from summariser.backends.fake import FakeBackend
 from summariser.cache import BriefCache, cache_key, normalise_article
 from summariser.prompting import TEMPLATES, PromptSet, load_prompts
@@ -151,8 +152,11 @@ def test_changed_strategy_endpoint_or_window_changes_the_key(monkeypatch: pytest
     # The embedded model's window decides how an article is split: another window, another brief.
     assert key(backend="llama", n_ctx=4096) != key(backend="llama", n_ctx=8192)
     before = key(backend="llama")  # and so does the micro-batch size the weights are run with
-    monkeypatch.setattr(core, "LLAMA_N_UBATCH", core.LLAMA_N_UBATCH * 2)
+    monkeypatch.setattr(llama, "LLAMA_N_UBATCH", llama.LLAMA_N_UBATCH * 2)
     assert key(backend="llama") != before
+    monkeypatch.undo()
+    # ... and the CPU path: repacked and plain kernels give slightly different greedy tokens.
+    assert key(backend="llama", cpu_path="plain") != key(backend="llama", cpu_path="repack")
 
 
 def test_changed_strategy_misses(fake: RecordingFake) -> None:

@@ -70,3 +70,88 @@ def test_grammar_first_sampling_gives_the_library_s_tokens(article: str) -> None
         finally:
             llm.close()
     assert texts[0] == texts[1]
+
+
+# --- the model in a child process: a native crash costs one article ---------------------------------
+
+SHORT = [
+    ("a-ambush", "Gunmen killed four soldiers in an ambush near the town of Ketra on Monday, the army said."),
+    ("b-shelling", "Shelling of a market in Varno killed seven civilians on Tuesday, a local official said."),
+    ("c-raid", "Militants abducted twelve villagers in a raid on Oshin, police said on Wednesday."),
+]
+
+
+def _model_children(parent: int) -> list[int]:
+    """Pids of the model processes whose parent is `parent` (from /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == parent and b"summariser.backends.llama_process" in cmdline:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def test_a_native_crash_of_the_model_becomes_one_error_record_and_the_batch_goes_on(tmp_path: Path) -> None:
+    import json
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    for name, text in SHORT:
+        (feed / f"{name}.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    env = {**os.environ, "SUMMARISER_CACHE_DIR": str(tmp_path / "cache"), "PYTHONUNBUFFERED": "1"}
+    run = subprocess.Popen([sys.executable, "-m", "summariser.cli", "batch", str(feed), "--out", str(out)],
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    briefs = out / "briefs.jsonl"
+    killed = None
+    deadline = time.monotonic() + 600
+    # Once the first article is written the model is busy with the second: crash it mid-call.
+    while killed is None and run.poll() is None and time.monotonic() < deadline:
+        if briefs.exists() and briefs.read_bytes().count(b"\n") >= 1:
+            children = _model_children(run.pid)
+            assert len(children) == 1, children
+            os.kill(children[0], signal.SIGSEGV)
+            killed = children[0]
+        time.sleep(0.05)
+    output = run.communicate(timeout=600)[0].decode()
+    assert killed is not None, output
+    assert run.returncode == 1, output  # the run finished, with an error record
+    written = [json.loads(line) for line in briefs.read_text().splitlines()]
+    errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
+    assert [e["error_class"] for e in errors] == ["ModelCrashed"], errors
+    assert "SIGSEGV" in errors[0]["message"] and "SUMMARISER_CPU_PATH=plain" in errors[0]["message"]
+    assert sorted([b["id"] for b in written] + [e["id"] for e in errors]) == [n for n, _ in SHORT]
+    assert errors[0]["id"] == "b-shelling"  # the article in flight, and only it
+    # The third article was briefed by a fresh model process.
+    third = next(b for b in written if b["id"] == "c-raid")
+    assert any(c["kind"] == "missing" and c["count"] == 12 for c in third["brief"]["casualties"]), third
+
+
+def test_the_library_raises_model_crashed_and_recovers(tmp_path: Path) -> None:
+    import signal
+    import threading
+
+    from summariser.backends.llama import LlamaBackend, ModelCrashed
+
+    config = Config(backend="llama", cache_dir=tmp_path / "cache")
+    backend = LlamaBackend(config)
+    pid = backend.engine.pid
+    assert pid is not None and pid != os.getpid()
+    timer = threading.Timer(2.0, os.kill, (pid, signal.SIGSEGV))  # mid-call: a brief takes longer
+    timer.start()
+    try:
+        with pytest.raises(ModelCrashed, match="SIGSEGV"):
+            summarise(SHORT[0][1], config, backend=backend)
+    finally:
+        timer.cancel()
+    brief = summarise(SHORT[0][1], config, backend=backend)
+    assert backend.engine.pid != pid and backend.engine.restarts == 1
+    assert any(c.kind == "killed" and c.count == 4 for c in brief.casualties)

@@ -1,0 +1,95 @@
+"""Which llama.cpp CPU code path is safe on this machine, decided from what the CPU reports.
+
+llama.cpp built from source on an Intel CPU with AMX (Sapphire Rapids and later) moves the Q4_K
+weights into its AMX buffer type at load time, and its AMX matmul then segfaults in
+llama_decode (upstream "segfault in ggml_backend_amx_mul_mat"). Loading with the extra buffer
+types switched off (`use_extra_bufts = False`) avoids the AMX buffer, but also the CPU repack
+that makes Q4_K fast with AVX2/AVX-512. So:
+
+* ``repack``: extra buffer types on (llama.cpp's default): fastest, safe wherever the loaded
+  llama.cpp has no AMX kernels (every AMD CPU; Intel CPUs without AMX; a build made without AMX,
+  which is what `make` does on an AMX machine).
+* ``plain``: extra buffer types off: safe everywhere, slower (BENCHMARKS.md, question 6).
+* ``auto`` (default): ``plain`` when the CPU has AMX *and* the loaded llama.cpp was built with
+  AMX kernels, else ``repack``.
+
+SUMMARISER_CPU_PATH (or Config.cpu_path) forces either path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+CpuPath = Literal["auto", "repack", "plain"]
+AMX_FLAGS = frozenset({"amx_tile", "amx_int8", "amx_bf16"})
+CPUINFO = Path("/proc/cpuinfo")
+
+
+def cpu_flags(cpuinfo: str | None = None) -> frozenset[str]:
+    """The feature flags of the first processor in /proc/cpuinfo (x86 "flags", Arm
+    "Features"); empty where the file is missing (macOS, Windows)."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = CPUINFO.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return frozenset()
+    for line in cpuinfo.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip().lower() in ("flags", "features"):
+            return frozenset(value.split())
+    return frozenset()
+
+
+def build_has_amx(system_info: str) -> bool:
+    """Whether llama.cpp's system-info line says it was compiled with AMX kernels
+    ("... | AMX_INT8 = 1 | ..."): only then does it create the AMX buffer type."""
+    return "AMX_INT8 = 1" in system_info
+
+
+@dataclass(frozen=True)
+class PathChoice:
+    """The path to load the model with, and why (shown by `summariser model` and in -v logs)."""
+
+    path: Literal["repack", "plain"]
+    reason: str
+
+    @property
+    def use_extra_bufts(self) -> bool:
+        """The llama_model_params field this path sets."""
+        return self.path == "repack"
+
+
+def choose_path(setting: CpuPath, flags: frozenset[str], system_info: str) -> PathChoice:
+    """Decide the CPU path; `setting` other than "auto" always wins."""
+    if setting == "repack":
+        return PathChoice("repack", "forced by SUMMARISER_CPU_PATH=repack")
+    if setting == "plain":
+        return PathChoice("plain", "forced by SUMMARISER_CPU_PATH=plain")
+    cpu_amx = sorted(flags & AMX_FLAGS)
+    if cpu_amx and build_has_amx(system_info):
+        return PathChoice("plain", f"the CPU reports {' '.join(cpu_amx)} and this llama.cpp has AMX "
+                                   "kernels, whose matmul crashes: weight repacking is off")
+    if cpu_amx:
+        return PathChoice("repack", "the CPU has AMX but this llama.cpp was built without it: "
+                                    "the CPU repack is safe")
+    return PathChoice("repack", "no AMX on this CPU: llama.cpp's CPU repack is safe")
+
+
+def llama_system_info() -> str:
+    """llama.cpp's own line of compiled-in CPU features ("AVX2 = 1 | AMX_INT8 = 1 | ..."); empty
+    when llama-cpp-python is not installed. Importing the library loads no model."""
+    try:
+        import llama_cpp
+    except ImportError:
+        return ""
+    raw = llama_cpp.llama_print_system_info()
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+
+
+@lru_cache(maxsize=8)
+def resolve(setting: CpuPath) -> PathChoice:
+    """The path for this machine and this llama.cpp build (one decision per process)."""
+    return choose_path(setting, cpu_flags(), llama_system_info())
