@@ -294,7 +294,8 @@ def test_command_runs_writes_reports_and_passes(monkeypatch: pytest.MonkeyPatch,
         "--cases", str(EVALS), "--report-dir", str(tmp_path), "--split", "dev", "--strategy", "single",
         "--no-cache", "--backend", "fake"])
     assert result.exit_code == 0, result.output
-    assert "| dev | 8 | 8 |" in result.stdout and "| test |" not in result.stdout
+    n_dev = sum(c.split == "dev" for c in CASES)
+    assert f"| dev | {n_dev} | {n_dev} |" in result.stdout and "| test |" not in result.stdout
     assert {p.name for p in tmp_path.iterdir()} == set(REPORT_FILES.values())
     (config,) = configs
     assert (config.strategy, config.use_cache, config.backend) == ("single", False, "fake")

@@ -33,7 +33,7 @@ from summariser.batch import (
 from summariser.config import Config
 from summariser.core import summarise
 from summariser.errors import BackendError, SummariserError
-from summariser.evaluation.gold import EvalCase, GoldCase, GoldEntity, GoldFigure, Trap
+from summariser.evaluation.gold import EvalCase, GoldActor, GoldCase, GoldFigure, Trap
 from summariser.evaluation.reports import to_html, to_markdown, write_reports
 from summariser.evaluation.runner import run_eval
 from summariser.numbers import stated_values
@@ -288,7 +288,7 @@ class _Tags(HTMLParser):
 def test_review_page_shows_hostile_articles_and_model_output_as_text() -> None:
     gold = GoldCase(id="hostile", is_conflict_report=True,
                     figures=[GoldFigure(kind="killed", count=5, accept=(5, 5), evidence="killed 5 people")],
-                    actors=[GoldEntity(name="<b onmouseover=alert(5)>Militants</b>", required=True)],
+                    actors=[GoldActor(name="<b onmouseover=alert(5)>Militants</b>", required=True)],
                     traps=[Trap(text="<img src=x onerror=alert(1)>", why="<script>alert(11)</script>")])
     case = EvalCase(id='x"><script>alert(6)</script>', split="dev", text=HOSTILE, gold=gold,
                     path=Path("hostile.txt"))

@@ -13,6 +13,7 @@ silently dropping a label.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -25,6 +26,14 @@ FigureKind = Literal["killed", "injured", "missing", "displaced"]
 GroupName = Literal["civilians", "combatants", "mixed/unspecified"]
 ScopeName = Literal["incident", "cumulative"]
 SplitName = Literal["dev", "test"]
+ActorTypeName = Literal[
+    "state forces", "government", "non-state armed group", "foreign state or forces",
+    "international organisation", "monitor or NGO", "media", "person", "other",
+]
+ActorRoleName = Literal["attacker", "target", "backer", "mediator", "source", "other"]
+PlaceRoleName = Literal["event site", "origin", "destination", "mentioned"]
+ControlStatusName = Literal["claimed", "confirmed"]
+QualifierName = Literal["exact", "at_least", "more_than", "about", "nearly", "up_to", "vague"]
 SPLITS: tuple[SplitName, ...] = ("dev", "test")
 
 
@@ -43,7 +52,8 @@ class GoldFigure(_Gold):
     count: int | None = None
     low: int | None = None
     high: int | None = None
-    qualifier: str | None = Field(default=None, description="Informative only; not scored.")
+    qualifier: QualifierName | None = Field(
+        default=None, description="As stated; scored when given (null for ranges and not scored).")
     accept: tuple[int, int] | None = Field(
         default=None,
         description="Inclusive range a predicted count must fall in (or a predicted low-high "
@@ -99,6 +109,79 @@ class GoldEntity(_Gold):
     required: bool = False
 
 
+class GoldActor(GoldEntity):
+    """An actor, with the type and role a correct brief gives it (None = not scored)."""
+
+    type: ActorTypeName | list[ActorTypeName] | None = None
+    role: ActorRoleName | list[ActorRoleName] | None = None
+
+
+class GoldPlace(GoldEntity):
+    """A place, with its country (accepted names; empty = none stated or obvious, not scored)
+    and its role in the story (None = not scored)."""
+
+    country: list[str] = Field(default_factory=list)
+    role: PlaceRoleName | list[PlaceRoleName] | None = None
+
+
+class GoldControlChange(_Gold):
+    """A change of who holds a place, as the article reports it for its own events.
+
+    `place`, `gained_by` and `lost_by` list accepted names (the first is the label). An empty
+    `lost_by` or `gained_by` means the article does not say, and that side is not scored.
+    """
+
+    place: list[str] = Field(min_length=1)
+    gained_by: list[str] = Field(default_factory=list)
+    lost_by: list[str] = Field(default_factory=list)
+    status: ControlStatusName | None = None
+    evidence: str
+    required: bool = True
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _has_a_side(self) -> GoldControlChange:
+        if not (self.gained_by or self.lost_by):
+            raise ValueError("a control change names who gained or who lost the place (or both)")
+        return self
+
+    @property
+    def label(self) -> str:
+        """Short human label, e.g. "El Fasher: RSF <- army"."""
+        gainer = self.gained_by[0] if self.gained_by else "?"
+        loser = self.lost_by[0] if self.lost_by else "?"
+        return f"{self.place[0]}: {gainer} <- {loser}"
+
+
+class ForbiddenClaim(_Gold):
+    """A claim the headline or summary must not make: a case-insensitive regular expression
+    (Python `re`) and why it would be wrong ("the army withdrew; it did not capture")."""
+
+    pattern: str
+    why: str
+
+    @model_validator(mode="after")
+    def _compiles(self) -> ForbiddenClaim:
+        try:
+            re.compile(self.pattern)
+        except re.error as exc:
+            raise ValueError(f"pattern {self.pattern!r} is not a valid regular expression: {exc}") from exc
+        return self
+
+
+class GoldNarrative(_Gold):
+    """What the headline and the summary must be about and must not claim.
+
+    A headline (or summary) is right when it is not empty, names at least one of `about` (the
+    main place or actors, any of their variants), makes none of the `must_not` claims, and
+    carries no name that the article does not contain.
+    """
+
+    about: list[str] = Field(min_length=1)
+    must_not: list[ForbiddenClaim] = Field(default_factory=list)
+    facts: str | None = Field(default=None, description="The key facts in one sentence, for people.")
+
+
 class Trap(_Gold):
     """Text that must yield no figure: page noise, populations, other stories' numbers.
 
@@ -112,16 +195,39 @@ class Trap(_Gold):
 
 
 class GoldCase(_Gold):
-    """Everything the scorers know about one article."""
+    """Everything the scorers know about one article.
+
+    Real published articles carry `url`, `outlet` and `published`; written cases have none.
+    `control_changes` and `narrative` are None on cases labelled before they were scored (not
+    scored there); `control_changes: []` says the article reports none, so any predicted one is
+    spurious.
+    """
 
     id: str
     source: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = Field(default=None, description="Publication date as the page gives it.")
+    tags: list[str] = Field(default_factory=list, description="What the case covers (see README).")
     is_conflict_report: bool
     figures: list[GoldFigure] = Field(default_factory=list)
-    actors: list[GoldEntity] = Field(default_factory=list)
-    locations: list[GoldEntity] = Field(default_factory=list)
+    actors: list[GoldActor] = Field(default_factory=list)
+    locations: list[GoldPlace] = Field(default_factory=list)
+    control_changes: list[GoldControlChange] | None = None
+    narrative: GoldNarrative | None = None
     traps: list[Trap] = Field(default_factory=list)
     notes: str | None = None
+
+    @property
+    def is_real(self) -> bool:
+        """A published article (it has a URL), not a written case."""
+        return self.url is not None
+
+    @model_validator(mode="after")
+    def _provenance(self) -> GoldCase:
+        if self.url is not None and not (self.outlet and self.published):
+            raise ValueError("a real article's gold needs its outlet and published date beside its url")
+        return self
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,15 @@ from collections.abc import Sequence
 from typing import Any, get_args
 
 from summariser.evaluation.gold import EvalCase, GoldFigure
-from summariser.schemas.brief import Actor, Brief, Casualty, Displacement, Location, Qualifier
+from summariser.schemas.brief import (
+    Actor,
+    Brief,
+    Casualty,
+    ControlChange,
+    Displacement,
+    Location,
+    Qualifier,
+)
 
 
 def _first(value: str | Sequence[str] | None, default: str) -> Any:  # Any: a schema Literal
@@ -51,12 +59,20 @@ def oracle_brief(case: EvalCase, *, include_optional: bool = True) -> Brief:
             ))
         else:
             casualties.append(Casualty(kind=g.kind, **common))
+    narrative = case.gold.narrative
+    about = narrative.facts or narrative.about[0] if narrative is not None else ""
     return Brief(
         is_conflict_report=case.gold.is_conflict_report,
-        headline=f"Gold brief for {case.id}",
-        summary=case.gold.notes or "",
-        actors=[Actor(name=a.name, aliases=list(a.aliases)) for a in case.gold.actors],
-        locations=[Location(name=loc.name) for loc in case.gold.locations],
+        headline=about or f"Gold brief for {case.id}",
+        summary=about,
+        actors=[Actor(name=a.name, aliases=list(a.aliases), type=_first(a.type, "other"),
+                      role=_first(a.role, "other")) for a in case.gold.actors],
+        locations=[Location(name=loc.name, country=loc.country[0] if loc.country else None,
+                            role=_first(loc.role, "mentioned")) for loc in case.gold.locations],
         casualties=casualties,
         displacement=displacement,
+        control_changes=[ControlChange(place=c.place[0], gained_by=c.gained_by[0] if c.gained_by else None,
+                                       lost_by=c.lost_by[0] if c.lost_by else None,
+                                       status=c.status or "claimed", evidence=c.evidence)
+                         for c in case.gold.control_changes or []],
     )

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from summariser.evaluation.report_narrative import confusion_html, narrative_case_html, narrative_markdown
 from summariser.evaluation.runner import CaseResult, EvalReport
 from summariser.evaluation.scorers import PredictedFigure, evidence_location
 from summariser.evaluation.text import find_quote
@@ -71,6 +72,7 @@ def to_markdown(report: EvalReport) -> str:
     for split, data in report.splits.items():
         m = data["metrics"]
         lines.append(f"| {split} | " + " | ".join(fmt(m[k], f) for k, _, f in _SUMMARY_COLUMNS) + " |")
+    lines += narrative_markdown(report)
     notes = []
     if "all" in report.splits:
         overall = report.splits["all"]["metrics"]
@@ -231,8 +233,6 @@ def _case_html(r: CaseResult) -> str:
     parts.append(f"<p>is_conflict_report: gold {_e(r.case.gold.is_conflict_report)}, predicted "
                  f"{_e(predicted_conflict)}; latency {r.latency_s:.2f}s; tokens "
                  f"{r.prompt_tokens}+{r.completion_tokens}{'; cached' if r.cached else ''}</p>")
-    if r.brief is not None:
-        parts.append(f"<p><b>{_e(r.brief.headline)}</b><br>{_e(r.brief.summary)}</p>")
     rows = []
     matches = {m.gold_index: m for m in s.figures.matches}
     for i, g in enumerate(r.case.gold.figures):  # gold order, so the table reads like the labels
@@ -259,6 +259,7 @@ def _case_html(r: CaseResult) -> str:
     parts.append("<table><tr><th></th><th>Matched (predicted = gold)</th><th>Missed</th>"
                  "<th>False positives</th></tr>" + _entity_rows("Actors", s.actors)
                  + _entity_rows("Places", s.places) + "</table>")
+    parts.append(narrative_case_html(r))
     parts.append(f'<div class="article">{_highlighted_article(r)}</div></section>')
     return "\n".join(parts)
 
@@ -283,6 +284,7 @@ def to_html(report: EvalReport) -> str:
 <table>{header}{"".join(summary_rows)}</table>
 <p class="legend"><mark class="gold">gold evidence</mark><mark class="pred">predicted evidence</mark>
 <mark class="fp">false positive</mark><mark class="trap">trap text</mark></p>
+{confusion_html(report)}
 <p>{index}</p>
 {body}
 </body></html>

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -28,11 +29,17 @@ METRICS: dict[str, int] = {
     "cases": 0, "passed": 0, "pass_rate": +1, "errors": -1, "schema_validity": +1,
     "figure_precision": +1, "figure_recall": +1, "figure_f1": +1, "figure_required_recall": +1,
     **{f"{k}_{m}": +1 for k in KINDS for m in ("precision", "recall", "f1")},
-    "reported_by_accuracy": +1, "group_accuracy": +1, "scope_accuracy": +1, "route_accuracy": +1,
+    **{f"{a}_accuracy": +1 for a in ATTRIBUTES},
     "actor_precision": +1, "actor_recall": +1, "actor_required_recall": +1,
     "place_precision": +1, "place_recall": +1, "place_required_recall": +1,
     "conflict_accuracy": +1, "grounding_rate": +1, "ungrounded_figures": -1,
     "invented_numbers": -1, "trap_hits": -1,
+    # The narrative (summariser.evaluation.narrative).
+    "control_right_rate": +1, "control_inverted": -1, "control_spurious": -1, "control_missed": 0,
+    "control_status_accuracy": +1, "actor_type_accuracy": +1, "actor_role_accuracy": +1,
+    "place_country_accuracy": +1, "place_role_accuracy": +1,
+    "headline_accuracy": +1, "summary_accuracy": +1, "wrong_headlines": -1, "wrong_summaries": -1,
+    "invented_names": -1,
     "latency_p50_s": 0, "latency_p95_s": 0, "prompt_tokens": 0, "completion_tokens": 0,
     "cache_hits": 0, "cost_usd": 0,
 }
@@ -100,6 +107,7 @@ class CaseResult:
             "grounding": {"grounded": s.grounded, "total": len(s.predicted_figures),
                           "ungrounded": [p.path for p in s.ungrounded]},
             "invented": [{"path": p.path, "values": v, "evidence": p.evidence} for p, v in s.invented],
+            "narrative": s.narrative.to_dict(),
             "brief": self.brief.model_dump(mode="json") if self.brief else None,
         }
 
@@ -236,6 +244,7 @@ def summarise_split(results: Sequence[CaseResult],
         for a, (ok, scored) in s.figures.attribute_tally().items():
             attrs[a][0] += ok
             attrs[a][1] += scored
+    narrative = _narrative_metrics(scores)
     predicted = sum(len(s.predicted_figures) for s in scores)
     ungrounded = sum(len(s.ungrounded) for s in scores)
     prompt = sum(r.prompt_tokens for r in results)
@@ -269,6 +278,7 @@ def summarise_split(results: Sequence[CaseResult],
         "ungrounded_figures": ungrounded,
         "invented_numbers": sum(s.invented_count for s in scores),
         "trap_hits": sum(len(s.figures.trap_hits) for s in scores),
+        **narrative["metrics"],
         "latency_p50_s": percentile(latencies, 50),
         "latency_p95_s": percentile(latencies, 95),
         "prompt_tokens": prompt,
@@ -284,5 +294,56 @@ def summarise_split(results: Sequence[CaseResult],
             "actors": actors.to_dict(), "places": places.to_dict(),
             "attributes": {a: list(v) for a, v in attrs.items()},
             "predicted_figures": predicted,
+            **narrative["counts"],
         },
+        "confusion": confusions(scores),
     }
+
+
+def _narrative_metrics(scores: Sequence[CaseScore]) -> dict[str, dict[str, Any]]:
+    """Rates and counts of the narrative verdicts over cases (micro-averaged)."""
+    control = [s.narrative.control for s in scores if s.narrative.control.scored]
+    required = sum(c.required for c in control)
+    right = sum(c.count("right") for c in control)
+    status = [sum(c.status[i] for c in control) for i in (0, 1)]
+    labels = [s.narrative.labels for s in scores]
+    pairs = {name: [sum(getattr(lab, name)[i] for lab in labels) for i in (0, 1)]
+             for name in ("actor_type", "actor_role", "place_country", "place_role")}
+    heads = [s.narrative.headline for s in scores if s.narrative.headline is not None]
+    sums = [s.narrative.summary for s in scores if s.narrative.summary is not None]
+    metrics = {
+        "control_right_rate": _ratio(right, required),
+        "control_inverted": sum(c.count("inverted") for c in control),
+        "control_spurious": sum(len(c.spurious) for c in control),
+        "control_missed": sum(c.count("missed") for c in control),
+        "control_status_accuracy": _ratio(*status),
+        **{f"{name}_accuracy": _ratio(*pair) for name, pair in pairs.items()},
+        "headline_accuracy": _ratio(sum(v == "ok" for v in heads), len(heads)),
+        "summary_accuracy": _ratio(sum(v == "ok" for v in sums), len(sums)),
+        "wrong_headlines": sum(v != "ok" for v in heads),
+        "wrong_summaries": sum(v != "ok" for v in sums),
+        "invented_names": sum(len(s.narrative.invented) for s in scores),
+    }
+    verdicts = {v: sum(c.count(v) for c in control) for v in ("inverted", "wrong", "missed")}
+    counts = {"control_changes": {"required": required, "right": right, **verdicts,
+                                  "spurious": metrics["control_spurious"]},
+              "labels": pairs, "headlines": [sum(v == "ok" for v in heads), len(heads)],
+              "summaries": [sum(v == "ok" for v in sums), len(sums)]}
+    return {"metrics": metrics, "counts": counts}
+
+
+def confusions(scores: Sequence[CaseScore]) -> dict[str, dict[str, dict[str, int]]]:
+    """gold -> predicted -> count for figure kind, group and scope (over figures whose number and
+    evidence agree with a gold figure) and actor type (over matched required actors)."""
+    table: dict[str, Counter[tuple[str, str]]] = {n: Counter() for n in ("kind", "group", "scope")}
+    for s in scores:
+        for name, pairs in s.figures.confusion().items():
+            table[name].update(pairs)
+    table["actor_type"] = sum((s.narrative.labels.type_confusion for s in scores), Counter())
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for name, counter in table.items():
+        rows: dict[str, dict[str, int]] = {}
+        for (gold, pred), n in sorted(counter.items()):
+            rows.setdefault(gold, {})[pred] = n
+        out[name] = rows
+    return out

@@ -19,9 +19,10 @@ Conventions (also in evals/README.md):
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from summariser.evaluation.gold import EvalCase, GoldEntity, GoldFigure, Trap
 from summariser.evaluation.text import (
@@ -34,8 +35,11 @@ from summariser.evaluation.text import (
 )
 from summariser.schemas.brief import Brief
 
+if TYPE_CHECKING:
+    from summariser.evaluation.narrative import NarrativeScore
+
 KINDS = ("killed", "injured", "missing", "displaced")
-ATTRIBUTES = ("group", "reported_by", "scope", "route")
+ATTRIBUTES = ("group", "reported_by", "scope", "qualifier", "route", "origin", "destination")
 
 
 @dataclass(frozen=True)
@@ -235,20 +239,23 @@ class FigureMatch:
 
 
 def attribute_checks(pred: PredictedFigure, gold: GoldFigure) -> dict[str, bool | None]:
-    """group / reported_by / scope / route agreement of a matched pair (None = not scored)."""
+    """group / reported_by / scope / qualifier / route (origin and destination together) /
+    origin / destination agreement of a matched pair (None = not scored)."""
     groups, scopes = _accepted(gold.group), _accepted(gold.scope)
-    route: bool | None = None
-    if gold.kind == "displaced" and (gold.origin or gold.destination):
-        route = all(
-            attribution_matches(value, accepted)
-            for value, accepted in ((pred.origin, gold.origin), (pred.destination, gold.destination))
-            if accepted
-        )
+    origin = destination = route = None
+    if gold.kind == "displaced":
+        origin = attribution_matches(pred.origin, gold.origin) if gold.origin else None
+        destination = attribution_matches(pred.destination, gold.destination) if gold.destination else None
+        if origin is not None or destination is not None:
+            route = origin is not False and destination is not False
     return {
         "group": (pred.group in groups) if groups else None,
         "reported_by": attribution_matches(pred.reported_by, gold.reported_by) if gold.reported_by else None,
         "scope": (pred.scope in scopes) if scopes else None,
+        "qualifier": (pred.qualifier == gold.qualifier) if gold.qualifier else None,
         "route": route,
+        "origin": origin,
+        "destination": destination,
     }
 
 
@@ -262,6 +269,8 @@ class FigureScore:
     ignored: list[PredictedFigure] = field(default_factory=list)
     trap_hits: list[tuple[PredictedFigure, Trap]] = field(default_factory=list)
     gold: list[GoldFigure] = field(default_factory=list)
+    predictions: list[PredictedFigure] = field(default_factory=list)
+    text: str = ""
 
     def tally(self, kind: str | None = None) -> Tally:
         """Counts for one kind, or all kinds."""
@@ -282,6 +291,27 @@ class FigureScore:
             results = [m.checks[name] for m in self.matches if m.checks[name] is not None]
             out[name] = (sum(1 for r in results if r), len(results))
         return out
+
+    def confusion(self) -> dict[str, Counter[tuple[str, str]]]:
+        """(gold, predicted) pairs for kind, group and scope. Kind: every gold figure and the
+        first prediction of a fitting number quoted from the same place, whatever its kind (a
+        kind mistake is otherwise only a miss plus a false positive); group and scope: matched
+        pairs where the gold scores them."""
+        table: dict[str, Counter[tuple[str, str]]] = {n: Counter() for n in ("kind", "group", "scope")}
+        for g in self.gold:
+            at = find_quote(g.evidence, self.text)
+            for p in self.predictions:
+                where = evidence_location(p, self.text)
+                if (at and where and where[0] < at[1] and at[0] < where[1]
+                        and figure_fits(replace(p, kind=g.kind), g)):
+                    table["kind"][(g.kind, p.kind)] += 1
+                    break
+        for m in self.matches:
+            for name, value in (("group", m.pred.group), ("scope", m.pred.scope)):
+                accepted = _accepted(getattr(m.gold, name))
+                if accepted:
+                    table[name][(accepted[0] if value not in accepted else value, value)] += 1
+        return table
 
     @property
     def missed_required(self) -> list[tuple[int, GoldFigure]]:
@@ -322,7 +352,7 @@ def _span_holds(span: tuple[int, int], evidence: str, text: str) -> bool:
 def score_figures(preds: Sequence[PredictedFigure], gold: Sequence[GoldFigure],
                   traps: Sequence[Trap] = (), text: str = "") -> FigureScore:
     """Match predictions to gold figures (see the module docstring for the rules)."""
-    score = FigureScore(gold=list(gold))
+    score = FigureScore(gold=list(gold), predictions=list(preds), text=text)
     eligible: list[int] = []
     for i, pred in enumerate(preds):
         trap = trap_hit(pred, traps, text) if traps else None
@@ -368,6 +398,7 @@ class EntityScore:
     """Predicted names vs gold actors or places."""
 
     matched: list[tuple[str, GoldEntity]] = field(default_factory=list)
+    pairs: list[tuple[int, int]] = field(default_factory=list)  # (prediction index, gold index)
     missed: list[GoldEntity] = field(default_factory=list)
     false_positives: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
@@ -400,6 +431,7 @@ def score_entities(preds: Sequence[Sequence[str]], gold: Sequence[GoldEntity]) -
     for g, item in enumerate(gold):
         if g in pairs:
             score.matched.append((preds[pairs[g]][0], item))
+            score.pairs.append((pairs[g], g))
         else:
             score.missed.append(item)
     used = set(pairs.values())
@@ -466,6 +498,7 @@ class CaseScore:
     predicted_figures: list[PredictedFigure]
     ungrounded: list[PredictedFigure]
     invented: list[tuple[PredictedFigure, list[int]]]
+    narrative: NarrativeScore
 
     @property
     def grounded(self) -> int:
@@ -491,7 +524,7 @@ class CaseScore:
             out.append(f"ungrounded evidence in {pred.path} ({pred.label}): {pred.evidence!r}")
         for pred, trap in self.figures.trap_hits:
             out.append(f"trap: {pred.path} ({pred.label}) comes from {trap.text!r} ({trap.why})")
-        return out
+        return out + self.narrative.failures()
 
 
 def score_case(case: EvalCase, brief: Brief | None) -> CaseScore:
@@ -500,14 +533,19 @@ def score_case(case: EvalCase, brief: Brief | None) -> CaseScore:
     preds = predicted_figures(brief) if brief is not None else []
     actors = [[a.name, *a.aliases] for a in brief.actors] if brief is not None else []
     places = [[loc.name] for loc in brief.locations] if brief is not None else []
+    from summariser.evaluation.narrative import score_narrative
+
     stated = numbers_in(case.text)
     invented = [(p, values) for p in preds if (values := invented_numbers(p, stated))]
+    actor_score = score_entities(actors, gold.actors)
+    place_score = score_entities(places, gold.locations)
     return CaseScore(
         figures=score_figures(preds, gold.figures, gold.traps, case.text),
-        actors=score_entities(actors, gold.actors),
-        places=score_entities(places, gold.locations),
+        actors=actor_score,
+        places=place_score,
         conflict_correct=brief is not None and brief.is_conflict_report == gold.is_conflict_report,
         predicted_figures=preds,
         ungrounded=[p for p in preds if not is_grounded(p, case.text)],
         invented=invented,
+        narrative=score_narrative(case, brief, actor_score, place_score),
     )
