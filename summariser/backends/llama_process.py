@@ -79,7 +79,6 @@ class ModelProcess:
         self.spec = spec
         self._lock = threading.Lock()
         self.proc: subprocess.Popen[bytes] | None = None
-        self.info: dict[str, Any] = {}
         self.restarts = 0
         self._start()
 
@@ -91,17 +90,19 @@ class ModelProcess:
     def _start(self) -> None:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
-        env = dict(os.environ)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "summariser.backends.llama_process", str(to_child_r), str(from_child_w)],
-            pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL, env=env,
-            start_new_session=False,
+            pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL,
         )
         os.close(to_child_r)
         os.close(from_child_w)
         self._to = os.fdopen(to_child_w, "wb")
         self._from = os.fdopen(from_child_r, "rb")
-        self.info = self._roundtrip(("load", self.spec), during="loading the model")
+        try:
+            self._roundtrip(("load", self.spec), during="loading the model")
+        except BaseException:
+            self._stop()  # a child that could not load its model must not linger
+            raise
 
     def _dead(self, during: str) -> ModelCrashed:
         assert self.proc is not None
@@ -112,11 +113,11 @@ class ModelProcess:
             code = self.proc.wait()
         self._close_pipes()
         path = self.spec.choice.path
-        hint = ("set SUMMARISER_CPU_PATH=plain to force llama.cpp's safe CPU path"
-                if path != "plain" else "it was already on the safe (plain) CPU path")
+        hint = ("set SUMMARISER_CPU_PATH=plain to force llama.cpp's safe CPU path" if path != "plain"
+                else "that is already llama.cpp's safe CPU path")
         return ModelCrashed(
-            f"The embedded model's process died ({_signal_name(code)}) while {during}. "
-            f"CPU path was {path!r}: {hint}.", attempts=1)
+            f"The embedded model's process died ({_signal_name(code)}) while {during} on the "
+            f"{path!r} CPU path; {hint}.", attempts=1)
 
     def _close_pipes(self) -> None:
         for stream in (getattr(self, "_to", None), getattr(self, "_from", None)):
@@ -149,16 +150,19 @@ class ModelProcess:
             return self._roundtrip((op, *args), during=during)
 
     def close(self) -> None:
-        """Ask the child to exit (it also exits when the pipe closes); reap it."""
+        """Let the child exit (it does when its pipe closes) and reap it."""
         with self._lock:
-            if self.proc is None:
-                return
-            self._close_pipes()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            self._stop()
+
+    def _stop(self) -> None:
+        if self.proc is None:
+            return
+        self._close_pipes()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
 
 
 # --- the child end -------------------------------------------------------------------------------
@@ -180,7 +184,7 @@ def _serve(read_fd: int, write_fd: int) -> int:
             if op == "load":
                 spec: ModelSpec = args[0]
                 engine = LlamaEngine(Path(spec.path), spec.n_ctx, spec.n_threads, spec.choice)
-                result: Any = {"system_info": engine.info, "pid": os.getpid()}
+                result: Any = os.getpid()
             elif op == "ping":
                 result = args[0] if args else None
             elif engine is None:
