@@ -853,25 +853,43 @@ def test_cli_out_must_not_be_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_fsync_per_line_uses_append_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each output line goes out in one os.write call on an O_APPEND descriptor."""
-    writes: list[bytes] = []
-    real_write, real_open = os.write, os.open
+    """Each output line goes out in one os.write call on an O_APPEND descriptor, and that
+    descriptor is fsynced after the line's write, before the next line is written."""
+    events: list[tuple[str, int, bytes]] = []  # ("write" | "fsync", fd, data) on append descriptors
+    real_write, real_open, real_fsync, real_close = os.write, os.open, os.fsync, os.close
     append_fds: set[int] = set()
 
     def spy_open(path: Any, flags: int, *a: Any) -> int:
         fd = real_open(path, flags, *a)
         if flags & os.O_APPEND:
             append_fds.add(fd)
+        else:
+            append_fds.discard(fd)
         return fd
 
     def spy_write(fd: int, data: bytes) -> int:
         if fd in append_fds:
-            writes.append(bytes(data))
+            events.append(("write", fd, bytes(data)))
         return real_write(fd, data)
+
+    def spy_fsync(fd: int) -> None:
+        if fd in append_fds:
+            events.append(("fsync", fd, b""))
+        real_fsync(fd)
+
+    def spy_close(fd: int) -> None:
+        append_fds.discard(fd)  # a later descriptor with this number is another file
+        real_close(fd)
 
     monkeypatch.setattr(os, "open", spy_open)
     monkeypatch.setattr(os, "write", spy_write)
+    monkeypatch.setattr(os, "fsync", spy_fsync)
+    monkeypatch.setattr(os, "close", spy_close)
     run_batch(feed_of(tmp_path, 3), tmp_path / "out", FakeBrief(fail=("art0001",)))
 
+    writes = [data for kind, _, data in events if kind == "write"]
     assert len(writes) == 3  # 2 briefs + 1 error, one write each
     assert all(w.endswith(b"\n") and w.count(b"\n") == 1 for w in writes)
+    # Every line's write is followed at once by an fsync of the same descriptor: one per line.
+    assert [kind for kind, _, _ in events] == ["write", "fsync"] * 3
+    assert all(events[i][1] == events[i + 1][1] for i in range(0, len(events), 2))
