@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import httpx2
+import openai
 import pytest
 from helpers import ARTICLE, http_responder_for
 from summariser.schemas.brief import Usage
@@ -169,9 +173,6 @@ def test_a_first_request_longer_than_the_context_is_a_backend_error(server: Mock
 ])
 def test_every_server_dialect_of_context_exceeded_is_recognised(message: str, body: Any,
                                                                  expected: bool) -> None:
-    import httpx2
-    import openai
-
     from summariser.backends.openai_compat import _context_exceeded
 
     response = httpx2.Response(400, request=httpx2.Request("POST", "http://127.0.0.1/v1/chat/completions"))
@@ -308,6 +309,54 @@ def test_retry_after_header_parsing() -> None:
     assert retry_after_seconds(Err({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"})) is None
     assert retry_after_seconds(Err({})) is None
     assert retry_after_seconds(ValueError()) is None
+
+
+def _http_error(cls: type[openai.APIStatusError], status: int,
+                headers: dict[str, str] | None = None) -> openai.APIStatusError:
+    request = httpx2.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
+    return cls("failed", response=httpx2.Response(status, headers=headers, request=request), body=None)
+
+
+def _after_failure(exc: BaseException, attempt: int) -> Any:
+    """What tenacity hands the wait function: the failed attempt's number and its outcome."""
+    return SimpleNamespace(attempt_number=attempt, outcome=SimpleNamespace(exception=lambda: exc))
+
+
+# Attempt number -> the range its jittered backoff falls in: doubling from 0.5 s, capped at 30 s.
+BACKOFF_RANGES = {1: (0.25, 0.5), 2: (0.5, 1.0), 3: (1.0, 2.0), 4: (2.0, 4.0), 5: (4.0, 8.0),
+                  6: (8.0, 16.0), 7: (15.0, 30.0), 8: (15.0, 30.0), 12: (15.0, 30.0)}
+
+
+@pytest.mark.parametrize("attempt", sorted(BACKOFF_RANGES))
+def test_backoff_doubles_per_attempt_with_jitter_and_a_cap(attempt: int,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(openai_compat, "random", random.Random(attempt))
+    backend = OpenAIBackend(Config(backend="openai", base_url="http://127.0.0.1:9/v1", model="m"))
+    low, high = BACKOFF_RANGES[attempt]
+    waits = [backend._wait(_after_failure(_http_error(openai.InternalServerError, 500), attempt))
+             for _ in range(200)]
+    assert all(low <= w <= high for w in waits), (min(waits), max(waits))
+    assert max(waits) - min(waits) > 0.8 * (high - low)  # jittered over the whole range
+    assert backend.gate._deadline() == 0.0  # a 5xx pauses only the thread that got it
+
+
+@pytest.mark.parametrize(("headers", "attempt", "paused"), [
+    ({"retry-after": "2"}, 1, (2.0, 2.0)),  # as long as the server says
+    ({"retry-after": "120"}, 1, (30.0, 30.0)),  # but never past the cap
+    ({"retry-after-ms": "250"}, 4, (0.25, 0.25)),
+    ({}, 3, (1.0, 2.0)),  # no hint: the attempt's jittered backoff
+])
+def test_a_429_closes_the_gate_for_retry_after_up_to_the_cap(
+        headers: dict[str, str], attempt: int, paused: tuple[float, float],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(openai_compat, "_SHARED_UNTIL", None)
+    monkeypatch.setattr(openai_compat, "random", random.Random(3))
+    backend = OpenAIBackend(Config(backend="openai", base_url="http://127.0.0.1:9/v1", model="m"))
+    before = time.monotonic()
+    wait = backend._wait(_after_failure(_http_error(openai.RateLimitError, 429, headers), attempt))
+    after = time.monotonic()
+    assert wait == 0.0  # the gate does the waiting, for every thread at once
+    assert before + paused[0] <= backend.gate._deadline() <= after + paused[1]
 
 
 def test_openai_sampling_names_what_changes_the_output() -> None:
