@@ -15,13 +15,13 @@ from typing import Any
 import httpx2
 import openai
 import pytest
-from helpers import ARTICLE, http_responder_for
+from helpers import ARTICLE, GOOD_OVERVIEW, http_responder_for
 from summariser.schemas.brief import Usage
-from summariser.schemas.llm import FigureDecision
+from summariser.schemas.llm import FigureDecision, Overview
 
 from summariser import BackendError, Config, ConfigError, ExtractionFailed, summarise
 from summariser.backends import get_backend, llama, openai_compat
-from summariser.backends.base import LLMRequest, parse_json_model
+from summariser.backends.base import Generation, LLMRequest, complete_with_reask, parse_json_model
 from summariser.backends.fake import FakeBackend
 from summariser.backends.llama import LlamaBackend, repeating_tail
 from summariser.backends.openai_compat import OpenAIBackend, RateGate, retry_after_seconds
@@ -179,14 +179,73 @@ def test_every_server_dialect_of_context_exceeded_is_recognised(message: str, bo
     assert _context_exceeded(openai.BadRequestError(message, response=response, body=body)) is expected
 
 
-def test_output_cut_at_max_tokens_is_extraction_failed(server: MockOpenAIServer) -> None:
+CUT = "The overview answer was cut at its token cap; what it had not reached is missing."
+OVERVIEW_REQUEST = LLMRequest(messages=REQUEST.messages, response_model=Overview, max_tokens=120,
+                              task="overview")
+
+
+def _salvaged_good_overview(parsed: Any) -> None:
+    """GOOD_OVERVIEW's JSON cut in half stops inside its second place: what came before it is
+    kept whole, what it never reached is empty."""
+    assert parsed.topic == "armed conflict"
+    assert [a.name for a in parsed.actors] == ["UNHCR", "Wagner Group"]
+    assert [p.name for p in parsed.places] == ["Kharkiv"]
+    assert (parsed.control_changes, parsed.headline, parsed.summary) == ([], "", "")
+
+
+def test_output_cut_at_max_tokens_is_closed_at_its_last_complete_item() -> None:
+    faults = FaultSchedule(script=["truncated_json"], truncated_finish_reason="length")
+    with MockOpenAIServer(responder=lambda body: GOOD_OVERVIEW, faults=faults) as srv:
+        result = _backend(srv).complete(OVERVIEW_REQUEST)
+        assert srv.stats()["requests"] == 1  # not re-asked: it would be cut again
+        assert result.usage == _server_usage(srv)
+    assert result.truncated and result.attempts == 1
+    assert json.dumps(GOOD_OVERVIEW).startswith(result.raw) and result.raw != json.dumps(GOOD_OVERVIEW)
+    _salvaged_good_overview(result.parsed)
+
+
+def test_output_cut_with_nothing_usable_is_extraction_failed(server: MockOpenAIServer) -> None:
+    # Half a FigureDecision lacks its required "scope": nothing complete validates.
     server.faults = FaultSchedule(script=["truncated_json"], truncated_finish_reason="length")
     with pytest.raises(ExtractionFailed) as info:
         _backend(server).complete(REQUEST)
-    assert info.value.attempts == 1
+    assert info.value.attempts == 1 and server.stats()["requests"] == 1
     assert info.value.usage == _server_usage(server)
     last = info.value.last_output
     assert last and json.dumps(FIGURE).startswith(last) and last != json.dumps(FIGURE)
+
+
+def test_a_cut_generation_is_closed_not_reasked() -> None:
+    """The embedded and fake backends' path: a generation that hit its cap is salvaged."""
+    text = json.dumps(GOOD_OVERVIEW)
+    calls: list[int] = []
+
+    def generate(messages: list[dict[str, str]]) -> Generation:
+        calls.append(len(messages))
+        return Generation(text[: len(text) // 2], Usage(prompt_tokens=50, completion_tokens=60),
+                          truncated=True)
+
+    result = complete_with_reask(generate, OVERVIEW_REQUEST, max_validation_retries=2)
+    assert result.truncated and result.attempts == 1 and len(calls) == 1
+    assert result.usage == Usage(prompt_tokens=50, completion_tokens=60)
+    _salvaged_good_overview(result.parsed)
+
+    with pytest.raises(ExtractionFailed, match="cut at its token cap") as info:
+        complete_with_reask(lambda messages: Generation('{"topic": "armed con', Usage(), truncated=True),
+                            OVERVIEW_REQUEST, max_validation_retries=2)
+    assert info.value.attempts == 1
+
+
+def test_a_cut_overview_over_http_is_briefed_and_flagged() -> None:
+    faults = FaultSchedule(script=["truncated_json"], truncated_finish_reason="length")
+    with MockOpenAIServer(responder=http_responder_for(), faults=faults) as srv:
+        brief = summarise(ARTICLE, Config(backend="openai", base_url=srv.base_url, model="mock",
+                                          use_cache=False))
+    assert CUT in brief.warnings
+    assert sorted((c.kind, c.count) for c in brief.casualties) == [("injured", 30), ("killed", 12)]
+    assert [p.name for p in brief.locations] == ["Kharkiv"]  # the places the cut answer reached
+    assert (brief.headline, brief.summary) == ("", "")
+
 
 
 def test_server_refusing_json_schema_falls_back_to_tools(fast_backoff: None) -> None:
