@@ -21,7 +21,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from summariser.schemas.brief import Brief, Casualty, Location, Meta, Usage
+from summariser.schemas.llm import FigureDecision
 
+from summariser.backends import openai_compat
+from summariser.backends.base import LLMRequest
+from summariser.backends.openai_compat import OpenAIBackend
 from summariser.batch import (
     BRIEFS_FILE,
     ERRORS_FILE,
@@ -40,6 +44,7 @@ from summariser.batch_command import BatchHooks, batch_command
 from summariser.config import Config
 from summariser.errors import BackendError, ConfigError, ExtractionFailed, InputError
 from summariser.inputs import Article, InputSource, Record
+from summariser.testing import FaultSchedule, MockOpenAIServer
 from summariser.workers import ForkedPool, split_threads
 
 REPO = Path(__file__).resolve().parents[1]
@@ -559,6 +564,46 @@ def test_a_dead_worker_is_noticed_even_while_the_reader_is_stuck_in_a_read(
     assert result is not None, "the run hung: nobody noticed the dead workers"
     assert result.status == "aborted" and "worker process died" in (result.status_detail or "")
     assert not read_lines(tmp_path / "out" / BRIEFS_FILE)
+
+
+def test_one_429_pauses_every_worker_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first request gets a 429 (Retry-After 1 s): the worker process that got it and the
+    other one both hold off until the same moment (ForkedPool shares the gate across processes)."""
+    monkeypatch.setattr(openai_compat, "_SHARED_UNTIL", None)  # this run's own pause, not a stale one
+    arrivals: list[float] = []  # when each answered request reached the server (server side)
+    retry_after = 1.0
+    request = LLMRequest(messages=[{"role": "user", "content": "Number: 12"}],
+                         response_model=FigureDecision, max_tokens=60, task="figure")
+
+    def respond(body: dict[str, Any]) -> dict[str, str]:
+        arrivals.append(time.monotonic())
+        return {"kind": "killed", "group": "civilians", "reported_by": "officials", "scope": "incident"}
+
+    faults = FaultSchedule(script=["rate_limit"], retry_after_s=retry_after)
+    with MockOpenAIServer(responder=respond, faults=faults, latency_s=0.02) as server:
+        config = Config(backend="openai", base_url=server.base_url, model="mock")
+        backends: dict[int, OpenAIBackend] = {}  # one per worker process, built after the fork
+
+        def brief_fn(text: str) -> Brief:
+            if os.getpid() not in backends:
+                backends[os.getpid()] = OpenAIBackend(config)
+            backend = backends[os.getpid()]
+            backend.complete(request)
+            return make_brief(f"{os.getpid()} {backend.gate._deadline()!r}")  # what this process saw
+
+        result = run_batch(CountingSource(16), tmp_path / "out", brief_fn, concurrency=2, workers=2)
+        stats = server.stats()
+
+    assert result.counts.briefed == 16 and stats["status"] == {429: 1, 200: 16}
+    seen = [b["brief"]["headline"].split() for b in read_lines(tmp_path / "out" / BRIEFS_FILE)]
+    pids = {int(pid) for pid, _ in seen}
+    assert len(pids) == 2 and os.getpid() not in pids
+    (reopens_at,) = {float(deadline) for _, deadline in seen if float(deadline)}  # one 429, one pause
+    assert {int(pid) for pid, deadline in seen if float(deadline) == reopens_at} == pids, \
+        "a worker process never saw the pause another one's 429 closed"
+    # While the gate was closed, at most the one request the other process already had in
+    # flight reached the server.
+    assert sum(reopens_at - retry_after <= t < reopens_at for t in arrivals) <= 1, arrivals
 
 
 @pytest.mark.parametrize(("concurrency", "processes", "expected"), [
