@@ -481,10 +481,13 @@ def test_cache_corrupted_while_open_never_fails_a_brief(tmp_path: Path) -> None:
 
     briefs = [summarise(r["text"], _config(cache_dir), backend=fake) for r in rows]
     core._cache_for.cache_clear()  # a later process opening the damaged directory
-    again = [summarise(r["text"], _config(cache_dir), backend=fake) for r in rows]
+    never = FakeBackend()  # raises if asked anything: the healed cache must answer
+    again = [summarise(r["text"], _config(cache_dir), backend=never) for r in rows]
 
     assert [b.casualties for b in briefs] == [b.casualties for b in again]
     assert all(b.casualties[0].count == r["killed"] for b, r in zip(briefs, rows, strict=True))
+    assert all(b.meta is not None and b.meta.cached for b in again)
+    assert never.history == []
 
 
 def test_cache_value_that_is_not_a_brief_is_a_miss(tmp_path: Path) -> None:
