@@ -7,7 +7,7 @@ import json
 import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -269,7 +269,7 @@ def test_server_refusing_json_schema_falls_back_to_tools(fast_backoff: None) -> 
 def test_rate_gate_holds_every_thread_until_it_opens() -> None:
     gate = RateGate()
     gate.close_for(0.3)
-    opened_at = time.monotonic() + 0.3
+    opens_at = gate._deadline()
     done: list[float] = []
     threads = [threading.Thread(target=lambda: (gate.wait(), done.append(time.monotonic())))
                for _ in range(4)]
@@ -278,8 +278,49 @@ def test_rate_gate_holds_every_thread_until_it_opens() -> None:
     for t in threads:
         t.join(5)
     assert len(done) == 4
-    assert min(done) >= opened_at - 0.02
-    assert max(done) - min(done) < 0.2  # released together
+    assert min(done) >= opens_at
+
+
+class _Clock:
+    """Stands in for the time module inside openai_compat: sleeping moves a virtual clock, so
+    when the gate lets a waiter go is exact, however loaded the machine."""
+
+    def __init__(self, on_sleep: Callable[[float], None] = lambda now: None) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+        self.on_sleep = on_sleep
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        self.on_sleep(self.now)
+
+
+def test_rate_gate_lets_a_waiter_go_exactly_when_it_opens(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(openai_compat, "_SHARED_UNTIL", None)
+    clock = _Clock()
+    monkeypatch.setattr(openai_compat, "time", clock)
+    gate = RateGate()
+    gate.close_for(2.5)
+    gate.wait()
+    # It looks again at least once a second (a later 429 may extend the pause), and leaves as
+    # soon as the pause is over: not before, not a poll later.
+    assert clock.sleeps == [1.0, 1.0, 0.5] and clock.now == 1002.5
+    gate.wait()
+    assert clock.sleeps == [1.0, 1.0, 0.5]  # an open gate does not wait
+
+
+def test_a_later_429_extends_the_pause_of_those_already_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(openai_compat, "_SHARED_UNTIL", None)
+    gate = RateGate()
+    clock = _Clock(on_sleep=lambda now: gate.close_for(3.0) if now == 1001.0 else None)
+    monkeypatch.setattr(openai_compat, "time", clock)
+    gate.close_for(2.0)  # until 1002; one second in, another 429 says wait until 1004
+    gate.wait()
+    assert clock.now == 1004.0 and clock.sleeps == [1.0, 1.0, 1.0, 1.0]
 
 
 def test_shared_rate_gate_holds_forked_processes_too(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -288,17 +329,34 @@ def test_shared_rate_gate_holds_forked_processes_too(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(openai_compat, "_SHARED_UNTIL", None)
     openai_compat.share_rate_gate()
     ctx = multiprocessing.get_context("fork")
-    # A 429 in a worker process (its own RateGate) closes the gate of the parent's RateGate.
-    child = ctx.Process(target=lambda: RateGate().close_for(0.4))
+    closed_until = ctx.Queue()
+
+    def worker_gets_a_429() -> None:
+        gate = RateGate()  # the worker process's own gate
+        gate.close_for(0.4)
+        closed_until.put(gate._deadline())
+
+    started = time.monotonic()
+    child = ctx.Process(target=worker_gets_a_429)
     child.start()
     child.join(5)
     assert child.exitcode == 0
-    started = time.monotonic()
+    deadline = closed_until.get(timeout=5)
+    assert deadline >= started + 0.4  # this test's pause, not one left by an earlier test
+    # A 429 in a worker process (its own RateGate) closed the parent's RateGate, to the instant.
+    assert RateGate()._deadline() == deadline
     RateGate().wait()
-    assert 0.2 < time.monotonic() - started < 1.0
+    assert time.monotonic() >= deadline
 
 
 def test_a_429_makes_concurrent_threads_wait_together(server: MockOpenAIServer) -> None:
+    arrivals: list[float] = []  # when each answered request reached the server (server side)
+
+    def respond(body: dict[str, Any]) -> dict[str, str]:
+        arrivals.append(time.monotonic())
+        return FIGURE
+
+    server.responder = respond
     server.faults = FaultSchedule(script=["rate_limit"], retry_after_s=0.5)
     backend = _backend(server)
     finished: list[float] = []
@@ -311,15 +369,17 @@ def test_a_429_makes_concurrent_threads_wait_together(server: MockOpenAIServer) 
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
+    started = time.monotonic()
     first = threading.Thread(target=call)
     first.start()
-    deadline = time.monotonic() + 5
+    deadline = started + 5
     # _deadline(), not _until: after a batch with worker processes in this same test process,
-    # every gate shares one pause (share_rate_gate) and _until stays 0.
-    while backend.gate._deadline() <= time.monotonic() and time.monotonic() < deadline:
+    # every gate shares one pause (share_rate_gate) and _until stays 0. A pause an earlier test
+    # left there has long passed: only this test's 429 closes the gate past started + 0.5.
+    while backend.gate._deadline() < started + 0.5 and time.monotonic() < deadline:
         time.sleep(0.005)
     gate_opens = backend.gate._deadline()
-    assert gate_opens > 0, "the 429 did not close the gate"
+    assert gate_opens >= started + 0.5, "the 429 did not close the gate"
     others = [threading.Thread(target=call) for _ in range(3)]
     for t in others:
         t.start()
@@ -327,8 +387,10 @@ def test_a_429_makes_concurrent_threads_wait_together(server: MockOpenAIServer) 
         t.join(10)
     assert not errors
     assert len(finished) == 4
-    assert min(finished) >= gate_opens - 0.02  # nobody went ahead while the gate was closed
+    assert min(finished) >= gate_opens - 0.02
     assert server.stats()["status"] == {429: 1, 200: 4}
+    # Nobody went ahead while the gate was closed: not one request reached the server early.
+    assert len(arrivals) == 4 and min(arrivals) >= gate_opens
 
 
 def test_summarise_over_http_end_to_end() -> None:
