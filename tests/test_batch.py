@@ -771,7 +771,9 @@ def test_report_counts(tmp_path: Path) -> None:
         "not json"])
     out = tmp_path / "out"
 
-    run_batch(feed, out, FakeBrief(cached=("CACHED",), fail=("BROKEN",)))
+    started = time.monotonic()
+    run_batch(feed, out, FakeBrief(cached=("CACHED",), fail=("BROKEN",), delay=0.05))
+    took = time.monotonic() - started
 
     report = json.loads((out / REPORT_JSON).read_text())
     assert report["counts"]["inputs"] == 4
@@ -780,7 +782,9 @@ def test_report_counts(tmp_path: Path) -> None:
     assert report["counts"]["cached"] == report["cache_hits"] == 1
     assert report["final"]["errors_by_class"] == {"ExtractionFailed": 1, "InputError": 1}
     assert report["tokens"]["prompt"] == 100 + 300  # the cache hit spent nothing
-    assert report["wall_time_s"] >= 0
+    # The run's own wall time: at least its three 50 ms calls, at most the time around it
+    # (the report rounds to the millisecond).
+    assert 3 * 0.05 <= report["wall_time_s"] <= took + 0.0005
     assert "# Batch run report" in (out / REPORT_MD).read_text()
 
 
