@@ -4,20 +4,24 @@
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import httpx2
+import openai
 import pytest
-from helpers import ARTICLE, http_responder_for
+from helpers import ARTICLE, GOOD_OVERVIEW, http_responder_for
 from summariser.schemas.brief import Usage
-from summariser.schemas.llm import FigureDecision
+from summariser.schemas.llm import FigureDecision, Overview
 
 from summariser import BackendError, Config, ConfigError, ExtractionFailed, summarise
 from summariser.backends import get_backend, llama, llama_engine, openai_compat
-from summariser.backends.base import LLMRequest, parse_json_model
+from summariser.backends.base import Generation, LLMRequest, complete_with_reask, parse_json_model
 from summariser.backends.fake import FakeBackend
 from summariser.backends.llama import LlamaBackend, repeating_tail
 from summariser.backends.openai_compat import OpenAIBackend, RateGate, retry_after_seconds
@@ -171,23 +175,79 @@ def test_a_first_request_longer_than_the_context_is_a_backend_error(server: Mock
 ])
 def test_every_server_dialect_of_context_exceeded_is_recognised(message: str, body: Any,
                                                                  expected: bool) -> None:
-    import httpx2
-    import openai
-
     from summariser.backends.openai_compat import _context_exceeded
 
     response = httpx2.Response(400, request=httpx2.Request("POST", "http://127.0.0.1/v1/chat/completions"))
     assert _context_exceeded(openai.BadRequestError(message, response=response, body=body)) is expected
 
 
-def test_output_cut_at_max_tokens_is_extraction_failed(server: MockOpenAIServer) -> None:
+CUT = "The overview answer was cut at its token cap; what it had not reached is missing."
+OVERVIEW_REQUEST = LLMRequest(messages=REQUEST.messages, response_model=Overview, max_tokens=120,
+                              task="overview")
+
+
+def _salvaged_good_overview(parsed: Any) -> None:
+    """GOOD_OVERVIEW's JSON cut in half stops inside its second place: what came before it is
+    kept whole, what it never reached is empty."""
+    assert parsed.topic == "armed conflict"
+    assert [a.name for a in parsed.actors] == ["UNHCR", "Wagner Group"]
+    assert [p.name for p in parsed.places] == ["Kharkiv"]
+    assert (parsed.control_changes, parsed.headline, parsed.summary) == ([], "", "")
+
+
+def test_output_cut_at_max_tokens_is_closed_at_its_last_complete_item() -> None:
+    faults = FaultSchedule(script=["truncated_json"], truncated_finish_reason="length")
+    with MockOpenAIServer(responder=lambda body: GOOD_OVERVIEW, faults=faults) as srv:
+        result = _backend(srv).complete(OVERVIEW_REQUEST)
+        assert srv.stats()["requests"] == 1  # not re-asked: it would be cut again
+        assert result.usage == _server_usage(srv)
+    assert result.truncated and result.attempts == 1
+    assert json.dumps(GOOD_OVERVIEW).startswith(result.raw) and result.raw != json.dumps(GOOD_OVERVIEW)
+    _salvaged_good_overview(result.parsed)
+
+
+def test_output_cut_with_nothing_usable_is_extraction_failed(server: MockOpenAIServer) -> None:
+    # Half a FigureDecision lacks its required "scope": nothing complete validates.
     server.faults = FaultSchedule(script=["truncated_json"], truncated_finish_reason="length")
     with pytest.raises(ExtractionFailed) as info:
         _backend(server).complete(REQUEST)
-    assert info.value.attempts == 1
+    assert info.value.attempts == 1 and server.stats()["requests"] == 1
     assert info.value.usage == _server_usage(server)
     last = info.value.last_output
     assert last and json.dumps(FIGURE).startswith(last) and last != json.dumps(FIGURE)
+
+
+def test_a_cut_generation_is_closed_not_reasked() -> None:
+    """The embedded and fake backends' path: a generation that hit its cap is salvaged."""
+    text = json.dumps(GOOD_OVERVIEW)
+    calls: list[int] = []
+
+    def generate(messages: list[dict[str, str]]) -> Generation:
+        calls.append(len(messages))
+        return Generation(text[: len(text) // 2], Usage(prompt_tokens=50, completion_tokens=60),
+                          truncated=True)
+
+    result = complete_with_reask(generate, OVERVIEW_REQUEST, max_validation_retries=2)
+    assert result.truncated and result.attempts == 1 and len(calls) == 1
+    assert result.usage == Usage(prompt_tokens=50, completion_tokens=60)
+    _salvaged_good_overview(result.parsed)
+
+    with pytest.raises(ExtractionFailed, match="cut at its token cap") as info:
+        complete_with_reask(lambda messages: Generation('{"topic": "armed con', Usage(), truncated=True),
+                            OVERVIEW_REQUEST, max_validation_retries=2)
+    assert info.value.attempts == 1
+
+
+def test_a_cut_overview_over_http_is_briefed_and_flagged() -> None:
+    faults = FaultSchedule(script=["truncated_json"], truncated_finish_reason="length")
+    with MockOpenAIServer(responder=http_responder_for(), faults=faults) as srv:
+        brief = summarise(ARTICLE, Config(backend="openai", base_url=srv.base_url, model="mock",
+                                          use_cache=False))
+    assert CUT in brief.warnings
+    assert sorted((c.kind, c.count) for c in brief.casualties) == [("injured", 30), ("killed", 12)]
+    assert [p.name for p in brief.locations] == ["Kharkiv"]  # the places the cut answer reached
+    assert (brief.headline, brief.summary) == ("", "")
+
 
 
 def test_server_refusing_json_schema_falls_back_to_tools(fast_backoff: None) -> None:
@@ -211,7 +271,7 @@ def test_server_refusing_json_schema_falls_back_to_tools(fast_backoff: None) -> 
 def test_rate_gate_holds_every_thread_until_it_opens() -> None:
     gate = RateGate()
     gate.close_for(0.3)
-    opened_at = time.monotonic() + 0.3
+    opens_at = gate._deadline()
     done: list[float] = []
     threads = [threading.Thread(target=lambda: (gate.wait(), done.append(time.monotonic())))
                for _ in range(4)]
@@ -220,8 +280,49 @@ def test_rate_gate_holds_every_thread_until_it_opens() -> None:
     for t in threads:
         t.join(5)
     assert len(done) == 4
-    assert min(done) >= opened_at - 0.02
-    assert max(done) - min(done) < 0.2  # released together
+    assert min(done) >= opens_at
+
+
+class _Clock:
+    """Stands in for the time module inside openai_compat: sleeping moves a virtual clock, so
+    when the gate lets a waiter go is exact, however loaded the machine."""
+
+    def __init__(self, on_sleep: Callable[[float], None] = lambda now: None) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+        self.on_sleep = on_sleep
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        self.on_sleep(self.now)
+
+
+def test_rate_gate_lets_a_waiter_go_exactly_when_it_opens(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(openai_compat, "_SHARED_UNTIL", None)
+    clock = _Clock()
+    monkeypatch.setattr(openai_compat, "time", clock)
+    gate = RateGate()
+    gate.close_for(2.5)
+    gate.wait()
+    # It looks again at least once a second (a later 429 may extend the pause), and leaves as
+    # soon as the pause is over: not before, not a poll later.
+    assert clock.sleeps == [1.0, 1.0, 0.5] and clock.now == 1002.5
+    gate.wait()
+    assert clock.sleeps == [1.0, 1.0, 0.5]  # an open gate does not wait
+
+
+def test_a_later_429_extends_the_pause_of_those_already_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(openai_compat, "_SHARED_UNTIL", None)
+    gate = RateGate()
+    clock = _Clock(on_sleep=lambda now: gate.close_for(3.0) if now == 1001.0 else None)
+    monkeypatch.setattr(openai_compat, "time", clock)
+    gate.close_for(2.0)  # until 1002; one second in, another 429 says wait until 1004
+    gate.wait()
+    assert clock.now == 1004.0 and clock.sleeps == [1.0, 1.0, 1.0, 1.0]
 
 
 def test_shared_rate_gate_holds_forked_processes_too(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -230,17 +331,34 @@ def test_shared_rate_gate_holds_forked_processes_too(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(openai_compat, "_SHARED_UNTIL", None)
     openai_compat.share_rate_gate()
     ctx = multiprocessing.get_context("fork")
-    # A 429 in a worker process (its own RateGate) closes the gate of the parent's RateGate.
-    child = ctx.Process(target=lambda: RateGate().close_for(0.4))
+    closed_until = ctx.Queue()
+
+    def worker_gets_a_429() -> None:
+        gate = RateGate()  # the worker process's own gate
+        gate.close_for(0.4)
+        closed_until.put(gate._deadline())
+
+    started = time.monotonic()
+    child = ctx.Process(target=worker_gets_a_429)
     child.start()
     child.join(5)
     assert child.exitcode == 0
-    started = time.monotonic()
+    deadline = closed_until.get(timeout=5)
+    assert deadline >= started + 0.4  # this test's pause, not one left by an earlier test
+    # A 429 in a worker process (its own RateGate) closed the parent's RateGate, to the instant.
+    assert RateGate()._deadline() == deadline
     RateGate().wait()
-    assert 0.2 < time.monotonic() - started < 1.0
+    assert time.monotonic() >= deadline
 
 
 def test_a_429_makes_concurrent_threads_wait_together(server: MockOpenAIServer) -> None:
+    arrivals: list[float] = []  # when each answered request reached the server (server side)
+
+    def respond(body: dict[str, Any]) -> dict[str, str]:
+        arrivals.append(time.monotonic())
+        return FIGURE
+
+    server.responder = respond
     server.faults = FaultSchedule(script=["rate_limit"], retry_after_s=0.5)
     backend = _backend(server)
     finished: list[float] = []
@@ -253,15 +371,17 @@ def test_a_429_makes_concurrent_threads_wait_together(server: MockOpenAIServer) 
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
+    started = time.monotonic()
     first = threading.Thread(target=call)
     first.start()
-    deadline = time.monotonic() + 5
+    deadline = started + 5
     # _deadline(), not _until: after a batch with worker processes in this same test process,
-    # every gate shares one pause (share_rate_gate) and _until stays 0.
-    while backend.gate._deadline() <= time.monotonic() and time.monotonic() < deadline:
+    # every gate shares one pause (share_rate_gate) and _until stays 0. A pause an earlier test
+    # left there has long passed: only this test's 429 closes the gate past started + 0.5.
+    while backend.gate._deadline() < started + 0.5 and time.monotonic() < deadline:
         time.sleep(0.005)
     gate_opens = backend.gate._deadline()
-    assert gate_opens > 0, "the 429 did not close the gate"
+    assert gate_opens >= started + 0.5, "the 429 did not close the gate"
     others = [threading.Thread(target=call) for _ in range(3)]
     for t in others:
         t.start()
@@ -269,8 +389,10 @@ def test_a_429_makes_concurrent_threads_wait_together(server: MockOpenAIServer) 
         t.join(10)
     assert not errors
     assert len(finished) == 4
-    assert min(finished) >= gate_opens - 0.02  # nobody went ahead while the gate was closed
+    assert min(finished) >= gate_opens - 0.02
     assert server.stats()["status"] == {429: 1, 200: 4}
+    # Nobody went ahead while the gate was closed: not one request reached the server early.
+    assert len(arrivals) == 4 and min(arrivals) >= gate_opens
 
 
 def test_summarise_over_http_end_to_end() -> None:
@@ -310,6 +432,54 @@ def test_retry_after_header_parsing() -> None:
     assert retry_after_seconds(Err({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"})) is None
     assert retry_after_seconds(Err({})) is None
     assert retry_after_seconds(ValueError()) is None
+
+
+def _http_error(cls: type[openai.APIStatusError], status: int,
+                headers: dict[str, str] | None = None) -> openai.APIStatusError:
+    request = httpx2.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
+    return cls("failed", response=httpx2.Response(status, headers=headers, request=request), body=None)
+
+
+def _after_failure(exc: BaseException, attempt: int) -> Any:
+    """What tenacity hands the wait function: the failed attempt's number and its outcome."""
+    return SimpleNamespace(attempt_number=attempt, outcome=SimpleNamespace(exception=lambda: exc))
+
+
+# Attempt number -> the range its jittered backoff falls in: doubling from 0.5 s, capped at 30 s.
+BACKOFF_RANGES = {1: (0.25, 0.5), 2: (0.5, 1.0), 3: (1.0, 2.0), 4: (2.0, 4.0), 5: (4.0, 8.0),
+                  6: (8.0, 16.0), 7: (15.0, 30.0), 8: (15.0, 30.0), 12: (15.0, 30.0)}
+
+
+@pytest.mark.parametrize("attempt", sorted(BACKOFF_RANGES))
+def test_backoff_doubles_per_attempt_with_jitter_and_a_cap(attempt: int,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(openai_compat, "random", random.Random(attempt))
+    backend = OpenAIBackend(Config(backend="openai", base_url="http://127.0.0.1:9/v1", model="m"))
+    low, high = BACKOFF_RANGES[attempt]
+    waits = [backend._wait(_after_failure(_http_error(openai.InternalServerError, 500), attempt))
+             for _ in range(200)]
+    assert all(low <= w <= high for w in waits), (min(waits), max(waits))
+    assert max(waits) - min(waits) > 0.8 * (high - low)  # jittered over the whole range
+    assert backend.gate._deadline() == 0.0  # a 5xx pauses only the thread that got it
+
+
+@pytest.mark.parametrize(("headers", "attempt", "paused"), [
+    ({"retry-after": "2"}, 1, (2.0, 2.0)),  # as long as the server says
+    ({"retry-after": "120"}, 1, (30.0, 30.0)),  # but never past the cap
+    ({"retry-after-ms": "250"}, 4, (0.25, 0.25)),
+    ({}, 3, (1.0, 2.0)),  # no hint: the attempt's jittered backoff
+])
+def test_a_429_closes_the_gate_for_retry_after_up_to_the_cap(
+        headers: dict[str, str], attempt: int, paused: tuple[float, float],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(openai_compat, "_SHARED_UNTIL", None)
+    monkeypatch.setattr(openai_compat, "random", random.Random(3))
+    backend = OpenAIBackend(Config(backend="openai", base_url="http://127.0.0.1:9/v1", model="m"))
+    before = time.monotonic()
+    wait = backend._wait(_after_failure(_http_error(openai.RateLimitError, 429, headers), attempt))
+    after = time.monotonic()
+    assert wait == 0.0  # the gate does the waiting, for every thread at once
+    assert before + paused[0] <= backend.gate._deadline() <= after + paused[1]
 
 
 def test_openai_sampling_names_what_changes_the_output() -> None:

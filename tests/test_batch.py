@@ -21,7 +21,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from summariser.schemas.brief import Brief, Casualty, Location, Meta, Usage
+from summariser.schemas.llm import FigureDecision
 
+from summariser.backends import openai_compat
+from summariser.backends.base import LLMRequest
+from summariser.backends.openai_compat import OpenAIBackend
 from summariser.batch import (
     BRIEFS_FILE,
     ERRORS_FILE,
@@ -40,6 +44,7 @@ from summariser.batch_command import BatchHooks, batch_command
 from summariser.config import Config
 from summariser.errors import BackendError, ConfigError, ExtractionFailed, InputError
 from summariser.inputs import Article, InputSource, Record
+from summariser.testing import FaultSchedule, MockOpenAIServer
 from summariser.workers import ForkedPool, split_threads
 
 REPO = Path(__file__).resolve().parents[1]
@@ -561,6 +566,46 @@ def test_a_dead_worker_is_noticed_even_while_the_reader_is_stuck_in_a_read(
     assert not read_lines(tmp_path / "out" / BRIEFS_FILE)
 
 
+def test_one_429_pauses_every_worker_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first request gets a 429 (Retry-After 1 s): the worker process that got it and the
+    other one both hold off until the same moment (ForkedPool shares the gate across processes)."""
+    monkeypatch.setattr(openai_compat, "_SHARED_UNTIL", None)  # this run's own pause, not a stale one
+    arrivals: list[float] = []  # when each answered request reached the server (server side)
+    retry_after = 1.0
+    request = LLMRequest(messages=[{"role": "user", "content": "Number: 12"}],
+                         response_model=FigureDecision, max_tokens=60, task="figure")
+
+    def respond(body: dict[str, Any]) -> dict[str, str]:
+        arrivals.append(time.monotonic())
+        return {"kind": "killed", "group": "civilians", "reported_by": "officials", "scope": "incident"}
+
+    faults = FaultSchedule(script=["rate_limit"], retry_after_s=retry_after)
+    with MockOpenAIServer(responder=respond, faults=faults, latency_s=0.02) as server:
+        config = Config(backend="openai", base_url=server.base_url, model="mock")
+        backends: dict[int, OpenAIBackend] = {}  # one per worker process, built after the fork
+
+        def brief_fn(text: str) -> Brief:
+            if os.getpid() not in backends:
+                backends[os.getpid()] = OpenAIBackend(config)
+            backend = backends[os.getpid()]
+            backend.complete(request)
+            return make_brief(f"{os.getpid()} {backend.gate._deadline()!r}")  # what this process saw
+
+        result = run_batch(CountingSource(16), tmp_path / "out", brief_fn, concurrency=2, workers=2)
+        stats = server.stats()
+
+    assert result.counts.briefed == 16 and stats["status"] == {429: 1, 200: 16}
+    seen = [b["brief"]["headline"].split() for b in read_lines(tmp_path / "out" / BRIEFS_FILE)]
+    pids = {int(pid) for pid, _ in seen}
+    assert len(pids) == 2 and os.getpid() not in pids
+    (reopens_at,) = {float(deadline) for _, deadline in seen if float(deadline)}  # one 429, one pause
+    assert {int(pid) for pid, deadline in seen if float(deadline) == reopens_at} == pids, \
+        "a worker process never saw the pause another one's 429 closed"
+    # While the gate was closed, at most the one request the other process already had in
+    # flight reached the server.
+    assert sum(reopens_at - retry_after <= t < reopens_at for t in arrivals) <= 1, arrivals
+
+
 @pytest.mark.parametrize(("concurrency", "processes", "expected"), [
     (32, 2, [16, 16]), (10, 4, [3, 3, 2, 2]), (9, 2, [5, 4]), (2, 2, [1, 1]), (1, 2, [1, 1]),
 ])
@@ -726,7 +771,9 @@ def test_report_counts(tmp_path: Path) -> None:
         "not json"])
     out = tmp_path / "out"
 
-    run_batch(feed, out, FakeBrief(cached=("CACHED",), fail=("BROKEN",)))
+    started = time.monotonic()
+    run_batch(feed, out, FakeBrief(cached=("CACHED",), fail=("BROKEN",), delay=0.05))
+    took = time.monotonic() - started
 
     report = json.loads((out / REPORT_JSON).read_text())
     assert report["counts"]["inputs"] == 4
@@ -735,7 +782,9 @@ def test_report_counts(tmp_path: Path) -> None:
     assert report["counts"]["cached"] == report["cache_hits"] == 1
     assert report["final"]["errors_by_class"] == {"ExtractionFailed": 1, "InputError": 1}
     assert report["tokens"]["prompt"] == 100 + 300  # the cache hit spent nothing
-    assert report["wall_time_s"] >= 0
+    # The run's own wall time: at least its three 50 ms calls, at most the time around it
+    # (the report rounds to the millisecond).
+    assert 3 * 0.05 <= report["wall_time_s"] <= took + 0.0005
     assert "# Batch run report" in (out / REPORT_MD).read_text()
 
 
@@ -853,25 +902,43 @@ def test_cli_out_must_not_be_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_fsync_per_line_uses_append_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each output line goes out in one os.write call on an O_APPEND descriptor."""
-    writes: list[bytes] = []
-    real_write, real_open = os.write, os.open
+    """Each output line goes out in one os.write call on an O_APPEND descriptor, and that
+    descriptor is fsynced after the line's write, before the next line is written."""
+    events: list[tuple[str, int, bytes]] = []  # ("write" | "fsync", fd, data) on append descriptors
+    real_write, real_open, real_fsync, real_close = os.write, os.open, os.fsync, os.close
     append_fds: set[int] = set()
 
     def spy_open(path: Any, flags: int, *a: Any) -> int:
         fd = real_open(path, flags, *a)
         if flags & os.O_APPEND:
             append_fds.add(fd)
+        else:
+            append_fds.discard(fd)
         return fd
 
     def spy_write(fd: int, data: bytes) -> int:
         if fd in append_fds:
-            writes.append(bytes(data))
+            events.append(("write", fd, bytes(data)))
         return real_write(fd, data)
+
+    def spy_fsync(fd: int) -> None:
+        if fd in append_fds:
+            events.append(("fsync", fd, b""))
+        real_fsync(fd)
+
+    def spy_close(fd: int) -> None:
+        append_fds.discard(fd)  # a later descriptor with this number is another file
+        real_close(fd)
 
     monkeypatch.setattr(os, "open", spy_open)
     monkeypatch.setattr(os, "write", spy_write)
+    monkeypatch.setattr(os, "fsync", spy_fsync)
+    monkeypatch.setattr(os, "close", spy_close)
     run_batch(feed_of(tmp_path, 3), tmp_path / "out", FakeBrief(fail=("art0001",)))
 
+    writes = [data for kind, _, data in events if kind == "write"]
     assert len(writes) == 3  # 2 briefs + 1 error, one write each
     assert all(w.endswith(b"\n") and w.count(b"\n") == 1 for w in writes)
+    # Every line's write is followed at once by an fsync of the same descriptor: one per line.
+    assert [kind for kind, _, _ in events] == ["write", "fsync"] * 3
+    assert all(events[i][1] == events[i + 1][1] for i in range(0, len(events), 2))

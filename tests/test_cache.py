@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from helpers import ARTICLE, RecordingFake, http_responder_for, responder_for
 from summariser.schemas.brief import Brief
 
-from summariser import Config, core, is_cached, prompting, summarise
+from summariser import Config, core, is_cached, pipeline, prompting, summarise
 from summariser.backends import llama
 from summariser.backends.fake import FakeBackend
 from summariser.cache import BriefCache, cache_key, normalise_article
@@ -250,21 +251,25 @@ def test_cache_key_separates_every_part() -> None:
 
 def test_api_key_is_never_in_a_cache_key_or_value(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     secret = "sk-secret-XYZ"
-    key_parts: list[str] = []
-    real_cache_key = core.cache_key
+    key_parts: dict[str, list[str]] = {"brief": [], "call": []}
 
-    def spy(**parts: Any) -> str:
-        key_parts.append(repr(parts))
-        return real_cache_key(**parts)
+    def spy(kind: str, real: Callable[..., str]) -> Callable[..., str]:
+        def key(**parts: Any) -> str:
+            key_parts[kind].append(repr(parts))
+            return real(**parts)
+        return key
 
-    monkeypatch.setattr(core, "cache_key", spy)
+    monkeypatch.setattr(core, "cache_key", spy("brief", core.cache_key))  # the brief's key
+    monkeypatch.setattr(pipeline, "call_key", spy("call", pipeline.call_key))  # each call's key
     with MockOpenAIServer(responder=http_responder_for()) as server:
         config = Config(api_key=secret, backend="openai", base_url=server.base_url, model="mock")
         brief = summarise(ARTICLE, config)
         assert brief.casualties and brief.meta is not None and not brief.meta.cached
         again = summarise(ARTICLE, config)
         assert again.meta is not None and again.meta.cached
-    assert key_parts and all(secret not in parts for parts in key_parts)
+    assert key_parts["brief"] and key_parts["call"]
+    leaked = [kind for kind, parts in key_parts.items() if any(secret in p for p in parts)]
+    assert not leaked, f"the API key went into a {leaked} cache key"
     assert secret not in brief.model_dump_json()
     files = [p for p in cache_dir.rglob("*") if p.is_file()]
     assert files and sum(p.stat().st_size for p in files) > 0

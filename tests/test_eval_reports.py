@@ -310,6 +310,14 @@ def test_command_json_limit_and_baseline(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert len(json.loads(first.stdout)["cases"]) == 3
     again = CliRunner().invoke(command.eval_command, [*args, "--baseline", str(tmp_path / "eval.json")])
     assert again.exit_code == 0, again.output
+    # Against a baseline that scored better, the same run is a regression.
+    better = json.loads((tmp_path / "eval.json").read_text())
+    for split in better["splits"].values():
+        split["metrics"]["figure_f1"] = 1.05
+    (tmp_path / "better.json").write_text(json.dumps(better))
+    worse = CliRunner().invoke(command.eval_command, [*args, "--baseline", str(tmp_path / "better.json")])
+    assert worse.exit_code == 1, worse.output
+    assert "REGRESSION: all: figure_f1 fell from 1.05 to 1 (baseline tolerance 0.02)" in worse.output
 
 
 @pytest.mark.usefixtures("clean_env")

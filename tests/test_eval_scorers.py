@@ -141,6 +141,8 @@ def test_pairing_prefers_agreeing_attributes() -> None:
     driver = gold(count=1, group="civilians", required=False, evidence="one civilian driver")
     s = score_figures([pred(count=1, group="mixed/unspecified"), pred(count=1, group="civilians")],
                       [officer, driver])
+    assert {m.gold.evidence: m.pred.group for m in s.matches} == {
+        "One police officer": "mixed/unspecified", "one civilian driver": "civilians"}
     assert all(m.checks["group"] is not False for m in s.matches)
 
 
@@ -398,6 +400,7 @@ def test_oracle_brief_scores_perfectly(case: EvalCase) -> None:
     s = score_case(case, oracle_brief(case))
     assert s.failures() == []
     assert not s.figures.false_positives and not s.figures.missed and not s.figures.ignored
+    assert len(s.figures.matches) == len(case.gold.figures)  # so the checks below did run
     assert all(v is not False for m in s.figures.matches for v in m.checks.values())
     assert s.actors.tally.precision() == 1.0 and s.places.tally.precision() == 1.0
     required_only = score_case(case, oracle_brief(case, include_optional=False))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import helpers
 import pytest
+from helpers import RecordingFake, single_brief, single_figure
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from summariser import Config, summarise
 from summariser.grounding import (
     REASON_NOISE,
     REASON_NOT_FOUND,
@@ -140,10 +143,23 @@ def test_check_figure_reasons() -> None:
     assert noise.span is not None
 
 
-def test_reasons_are_readable() -> None:
-    assert REASON_NOT_FOUND == "evidence not found in the article"
-    assert REASON_NUMBER == "number not stated in its evidence"
-    assert REASON_NOISE == "evidence is outside the article body (page noise)"
+def test_a_dropped_figure_says_why_in_words_a_reader_understands() -> None:
+    # The reasons reach the brief's warnings as they are: each sentence here is what a reader
+    # of the brief sees, so a reason renamed to a code or lost on the way fails.
+    invented = "Russian shelling killed 50 civilians in Kharkiv on Monday, officials said."
+    fake = RecordingFake().enqueue(single_brief(
+        [single_figure("killed", "50", invented),
+         single_figure("injured", "300", helpers.INJURED_SENTENCE, group="mixed"),
+         single_figure("killed", "45", helpers.NOISE_LINE, group="combatants")],
+        places=(("Kharkiv", "city"),), headline="Shelling in Kharkiv", summary="Shelling in Kharkiv."))
+    brief = summarise(helpers.ARTICLE, Config(backend="fake", strategy="single", use_cache=False),
+                      backend=fake)
+    assert brief.casualties == []
+    assert brief.warnings == [
+        "Dropped killed figure 50: evidence not found in the article.",
+        "Dropped injured figure 300: number not stated in its evidence.",
+        "Dropped killed figure 45: evidence is outside the article body (page noise).",
+    ]
 
 
 # --- properties ------------------------------------------------------------------------------

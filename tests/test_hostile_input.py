@@ -32,7 +32,8 @@ from summariser.core import summarise
 from summariser.errors import InputError
 from summariser.testing import instance_from_schema
 
-KILLED = re.compile(r"(\d[\d,]*) people were killed")
+# The model reads the three non-English test articles too, as a multilingual model would.
+KILLED = re.compile(r"(\d[\d,]*) people were killed|قُتل (\d+)|(\d+) людей загинули|(\d+)人死亡")
 
 
 def _article(request: LLMRequest) -> str:
@@ -165,8 +166,14 @@ def test_hostile_folder_each_file_briefed_or_one_clear_error(tmp_path: Path) -> 
     for page in ("page", "page-in-disguise"):
         assert [c.count for c in briefs[page].casualties] == [23]
     assert not any("SECRET" in p or "99999" in p for p in fake.prompts), "page furniture reached the model"
-    for name in ("arabic", "ukrainian", "chinese"):  # briefed, without inventing anything
-        assert briefs[name].casualties == [] or [c.count for c in briefs[name].casualties] == [12]
+    for name in ("arabic", "ukrainian", "chinese"):
+        # The model calls each a deadly conflict report, but the pipeline's cue words and
+        # armed-violence rules are English: no figure question is asked, no toll is reported,
+        # and the overruled topic is said in the warnings rather than taken on trust.
+        brief = briefs[name]
+        assert brief.meta is not None and brief.meta.calls == 1  # the overview only
+        assert (brief.is_conflict_report, brief.casualties) == (False, [])
+        assert any("briefed as not a conflict report" in w for w in brief.warnings), brief.warnings
     assert [c.count for c in briefs["zero-width"].casualties] == [8]
     assert [c.count for c in briefs["bom"].casualties] == [6]
     crlf = briefs["crlf"].casualties[0]

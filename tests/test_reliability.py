@@ -31,7 +31,7 @@ from summariser import core
 from summariser.backends.base import LLMRequest
 from summariser.backends.fake import FakeBackend
 from summariser.backends.openai_compat import OpenAIBackend
-from summariser.batch import BRIEFS_FILE, ERRORS_FILE, REPORT_JSON, iter_jsonl, run_batch
+from summariser.batch import BRIEFS_FILE, ERRORS_FILE, REPORT_JSON, run_batch
 from summariser.cache import BriefCache
 from summariser.config import Config
 from summariser.core import is_cached, summarise
@@ -185,7 +185,15 @@ class EndpointUnderTest(MockOpenAIServer):
 
 
 def read_lines(path: Path) -> list[dict[str, Any]]:
-    return list(iter_jsonl(path))
+    """Every line of an output file, parsed strictly: unlike iter_jsonl, which skips a torn or
+    unreadable line (it is the resume path's repair), a half line here fails the test."""
+    if not path.exists():
+        return []
+    data = path.read_bytes()
+    assert not data or data.endswith(b"\n"), f"{path.name} ends in half a line: {data[-80:]!r}"
+    records = [json.loads(line) for line in data.splitlines()]
+    assert all(isinstance(r, dict) and isinstance(r.get("id"), str) for r in records), path.name
+    return records
 
 
 def assert_exactly_once(out: Path, expected: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -394,7 +402,8 @@ def test_sigkill_mid_run_then_rerun_sends_no_done_article_again(tmp_path: Path, 
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)
         assert proc.returncode == -signal.SIGKILL
-        done_before = {b["id"] for b in read_lines(out / BRIEFS_FILE)}
+        done_before = {b["id"] for b in read_lines(out / BRIEFS_FILE)}  # whole lines only
+        read_lines(out / ERRORS_FILE)
         assert 30 <= len(done_before) < len(rows), "kill the run in the middle, not at the end"
         time.sleep(0.2)  # requests the dead process had already sent are answered and counted
         with model.lock:
@@ -407,6 +416,9 @@ def test_sigkill_mid_run_then_rerun_sends_no_done_article_again(tmp_path: Path, 
 
     assert rerun.returncode == 0, rerun.stderr.decode()[-2000:]
     briefs, errors = assert_exactly_once(out, {r["id"] for r in rows})
+    # The rerun found nothing to repair: the kill left no half line and no unreadable one.
+    repairs = json.loads((out / REPORT_JSON).read_text())["repairs"]
+    assert repairs == {"partial_lines_dropped": 0, "corrupt_lines": 0}
     assert not errors
     seen_again = set(model.seen)
     assert not seen_again & done_before, "an article briefed before the kill went to the model again"
@@ -469,10 +481,13 @@ def test_cache_corrupted_while_open_never_fails_a_brief(tmp_path: Path) -> None:
 
     briefs = [summarise(r["text"], _config(cache_dir), backend=fake) for r in rows]
     core._cache_for.cache_clear()  # a later process opening the damaged directory
-    again = [summarise(r["text"], _config(cache_dir), backend=fake) for r in rows]
+    never = FakeBackend()  # raises if asked anything: the healed cache must answer
+    again = [summarise(r["text"], _config(cache_dir), backend=never) for r in rows]
 
     assert [b.casualties for b in briefs] == [b.casualties for b in again]
     assert all(b.casualties[0].count == r["killed"] for b, r in zip(briefs, rows, strict=True))
+    assert all(b.meta is not None and b.meta.cached for b in again)
+    assert never.history == []
 
 
 def test_cache_value_that_is_not_a_brief_is_a_miss(tmp_path: Path) -> None:

@@ -398,6 +398,7 @@ def test_folder_ids_stay_inside_the_output_folder(tmp_path: Path) -> None:
     assert result.counts.inputs == 2  # dot-names are hidden: skipped, and counted
     assert result.report is not None and result.report["ignored"]["count"] == 2
     ids = [b["id"] for b in iter_jsonl(tmp_path / "out" / BRIEFS_FILE)]
+    assert sorted(ids) == ["errors.jsonl", "report"]  # both briefed, so the check below has ids
     assert all(".." not in i.split("/") and not i.startswith("/") for i in ids)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
         [BRIEFS_FILE, ERRORS_FILE, REPORT_JSON, REPORT_MD, LOCK_FILE])

@@ -140,6 +140,18 @@ def fill_missing(model: type[BaseModel], data: Any) -> Any:
     return data
 
 
+def salvage_truncated(model: type[BaseModel], raw: str) -> BaseModel | None:
+    """The complete part of an answer cut at its token cap, closed and validated.
+
+    None when nothing complete is left; a ValueError (ValidationError, JSONDecodeError) when
+    the complete part does not validate. Every backend salvages cut output this way.
+    """
+    closed = close_truncated_json(raw)
+    if closed is None:
+        return None
+    return model.model_validate(fill_missing(model, json.loads(closed)))
+
+
 def complete_with_reask(
     generate: Callable[[list[Message]], Generation],
     request: LLMRequest,
@@ -167,15 +179,13 @@ def complete_with_reask(
         except (ValidationError, json.JSONDecodeError, ValueError) as exc:
             last_error = exc
         if gen.truncated:
-            closed = close_truncated_json(raw)
-            if closed is not None:
-                try:
-                    parsed = request.response_model.model_validate(
-                        fill_missing(request.response_model, json.loads(closed)))
-                    return LLMResult(parsed=parsed, raw=raw, usage=usage, attempts=attempt,
-                                     truncated=True)
-                except (ValidationError, json.JSONDecodeError, ValueError) as exc:
-                    last_error = exc
+            try:
+                salvaged = salvage_truncated(request.response_model, raw)
+            except ValueError as exc:  # ValidationError and JSONDecodeError among them
+                last_error, salvaged = exc, None
+            if salvaged is not None:
+                return LLMResult(parsed=salvaged, raw=raw, usage=usage, attempts=attempt,
+                                 truncated=True)
             break
         messages = messages + reask_message(raw, last_error)
     raise ExtractionFailed(

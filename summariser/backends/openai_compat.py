@@ -1,10 +1,12 @@
 """OpenAI-compatible backend (OpenAI, vLLM, Ollama, llama.cpp's server...) via openai + instructor.
 
 instructor validates the output against the response model and re-asks with the validation
-error (bounded). Transient failures are retried here with tenacity: 429 (honouring Retry-After),
-5xx, timeouts and connection errors, with bounded exponential backoff and jitter. A 429 closes a
-gate shared by every thread using this backend, so a concurrent batch backs off as a whole
-instead of each worker hammering the endpoint on its own schedule.
+error (bounded). An answer cut at max_tokens is not re-asked (it would be cut again): it is
+closed at its last complete item and returned flagged as truncated. Transient failures are
+retried here with tenacity: 429 (honouring Retry-After), 5xx, timeouts and connection errors,
+with bounded exponential backoff and jitter. A 429 closes a gate shared by every thread using
+this backend, so a concurrent batch backs off as a whole instead of each worker hammering the
+endpoint on its own schedule.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
-from summariser.backends.base import LLMRequest, LLMResult
+from summariser.backends.base import LLMRequest, LLMResult, salvage_truncated
 from summariser.config import Config
 from summariser.errors import BackendError, ConfigError, ExtractionFailed
 from summariser.schemas.brief import Usage
@@ -195,13 +197,7 @@ class OpenAIBackend:
                     except IncompleteOutputException as exc:  # cut by max_tokens: not re-asked
                         completion = getattr(exc, "last_completion", None)
                         usage = usage + _usage(getattr(completion, "usage", None))
-                        raise ExtractionFailed(
-                            f"The model's {request.task} output was cut off at max_tokens "
-                            f"({request.max_tokens}) before it was complete.",
-                            attempts=max(1, self._local.answers),
-                            last_output=_raw_text(completion),
-                            usage=usage,
-                        ) from None
+                        return self._salvage(request, _raw_text(completion), usage)
                     usage = usage + _usage(getattr(completion, "usage", None))
                     raw = _raw_text(completion)
                     return LLMResult(parsed=parsed, raw=raw, usage=usage,
@@ -237,6 +233,22 @@ class OpenAIBackend:
             raise BackendError(_describe(exc, self.config), attempts=self._local.answers,
                                usage=usage) from None
         raise BackendError("unreachable")  # pragma: no cover - Retrying always returns or raises
+
+    def _salvage(self, request: LLMRequest, raw: str, usage: Usage) -> LLMResult:
+        """An answer cut at max_tokens, closed at its last complete item (the pipeline flags it
+        in the brief's warnings); re-asking would only be cut again."""
+        attempts = max(1, self._local.answers)
+        try:
+            salvaged = salvage_truncated(request.response_model, raw)
+        except ValueError:  # what is complete does not validate either
+            salvaged = None
+        if salvaged is None:
+            raise ExtractionFailed(
+                f"The model's {request.task} output was cut off at max_tokens "
+                f"({request.max_tokens}) before it was complete.",
+                attempts=attempts, last_output=raw, usage=usage,
+            )
+        return LLMResult(parsed=salvaged, raw=raw, usage=usage, attempts=attempts, truncated=True)
 
 
 def _context_exceeded(exc: BaseException | None) -> bool:
