@@ -412,3 +412,14 @@ def test_oracle_brief_scores_perfectly(case: EvalCase) -> None:
 def test_an_empty_brief_fails_cases_with_required_figures(case: EvalCase) -> None:
     empty = Brief(is_conflict_report=case.gold.is_conflict_report, headline="", summary="")
     assert any(f.startswith("missed required") for f in score_case(case, empty).failures())
+
+
+def test_entity_matches_a_wordier_name_or_the_same_side() -> None:
+    gold_shabaab = GoldActor(name="al Shabaab", required=True)
+    assert score_entities([["al Shabaab militants"]], [gold_shabaab]).tally.required_matched == 1
+    junta = GoldActor(name="Myanmar\u2019s junta forces", required=True)
+    assert score_entities([["Myanmar junta"]], [junta]).tally.required_matched == 1
+    # ... but not another side of the same country, nor a bare kind-of-body word.
+    army = GoldActor(name="Syrian army", required=True)
+    assert score_entities([["Syrian rebels"]], [army]).tally.required_matched == 0
+    assert score_entities([["forces"]], [army]).tally.required_matched == 0

@@ -21,10 +21,12 @@ from summariser.schemas.llm import FigureDecision
 from summariser import Config, summarise
 from summariser.backends.base import LLMRequest
 from summariser.backends.openai_compat import OpenAIBackend
+from summariser.evaluation import load_cases
 from summariser.numbers import stated_values
 
 pytestmark = pytest.mark.integration
 
+EVALS = Path(__file__).resolve().parents[1] / "evals"
 SEED = Path(__file__).parent / "data" / "000_e94b46aacb59cd41.txt"
 SMALL_MODEL = "qwen2.5-coder-0.5b-instruct-q4_k_m"
 
@@ -110,8 +112,15 @@ def test_summarise_through_a_local_openai_compatible_server(llama_server: str) -
     for fig in figures:
         stated = {v for v in (fig.count, fig.low, fig.high) if v is not None}
         assert stated <= article_values, f"{stated} not stated in the article"
-    # The article's toll: at least 700 killed, per the SOHR monitor.
-    assert any(c.kind == "killed" and c.count == 700 for c in brief.casualties)
+    # At least one of the article's labelled tolls (eval gold of seed-000: 700 killed, about 110
+    # civilians killed, 100,000 displaced), with its kind: the HTTP path carries real answers,
+    # whichever of them the small 0.5B model finds.
+    gold = load_cases(EVALS, split="dev")
+    seed = next(c for c in gold if c.id == "seed-000")
+    wanted = {(g.kind, g.count) for g in seed.gold.figures if g.required}
+    found = {(c.kind, c.count) for c in brief.casualties}
+    found |= {("displaced", d.count) for d in brief.displacement}
+    assert wanted & found, f"none of the article's tolls {sorted(wanted)} in {sorted(found, key=str)}"
     assert brief.meta is not None
     assert brief.meta.backend == "openai" and brief.meta.calls >= 1
     assert brief.meta.usage.prompt_tokens > 0

@@ -93,7 +93,8 @@ def eval_command(model: str | None, backend: str | None, base_url: str | None, s
     click.echo(f"Reports: {', '.join(str(p) for p in paths.values())}", err=True)
     if thresholds_path is None:
         click.echo("No thresholds file: only the baseline (if any) gates this run.", err=True)
-    regressions = compare(report, baseline_report, thresholds)
+    regressions = compare(report, baseline_report, thresholds,
+                          partial=limit is not None or split != "all")
     for problem in regressions:
         click.echo(f"REGRESSION: {problem}", err=True)
     if regressions:

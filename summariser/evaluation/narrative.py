@@ -13,7 +13,8 @@ Conventions (also in evals/README.md):
   place country and role on matched gold places that carry one (country: the gold lists
   accepted names; a missing predicted country is wrong).
 * A headline or summary is wrong when it is empty, names none of the gold `about` names, makes
-  one of the gold `must_not` claims, or carries an invented name.
+  one of the gold `must_not` claims, claims a capture or withdrawal in an article whose gold
+  reports no change of control, or carries an invented name.
 * An invented name is a proper-noun word (a capitalised word not opening a sentence, or one
   opening a sentence with another capitalised word after it) of an actor, place, control
   change, headline or summary that the article never uses, not even as the start of a longer
@@ -31,7 +32,7 @@ from typing import Any
 
 from summariser.evaluation.gold import EvalCase, GoldCase, GoldControlChange, GoldNarrative
 from summariser.evaluation.scorers import EntityScore, attribution_matches
-from summariser.evaluation.text import name_variants, normalise_name
+from summariser.evaluation.text import name_variants, normalise_name, same_party, word_variant
 from summariser.schemas.brief import Brief, ControlChange
 
 # --- invented names --------------------------------------------------------------------------------
@@ -57,30 +58,14 @@ def _article_words(text: str) -> frozenset[str]:
     return frozenset(words)
 
 
-def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
 def _known(word: str, words: frozenset[str]) -> bool:
-    """`word` occurs in the article, or as another form of an article word: one a prefix of the
-    other ("Syria"/"Syrian"), or the same but for a short ending ("Ministry"/"minister")."""
+    """`word` occurs in the article, or as another form of an article word (_variant)."""
     w = normalise_name(word).replace(" ", "")
     if not w or w in words:
         return True
     if len(w) < 4:
         return False
-    for a in words:
-        if len(a) < 4:
-            continue
-        shared = _common_prefix(w, a)
-        if shared == min(len(w), len(a)) or shared >= max(5, max(len(w), len(a)) - 3):
-            return True
-    return False
+    return any(len(a) >= 4 and word_variant(w, a) for a in words)
 
 
 def name_words(text: str) -> list[str]:
@@ -158,16 +143,30 @@ def invented_names(brief: Brief, article: str,
 
 # --- headline and summary --------------------------------------------------------------------------
 
+# A claim that someone took or lost a place. Wrong in the prose of an article whose gold says
+# it reports no change of control (`control_changes: []`).
+CONTROL_CLAIM = re.compile(
+    r"\b(?:(?:re)?captur(?:e|es|ed|ing)|seiz(?:e|es|ed|ing)|re-?t(?:ake|akes|aking|ook|aken)|overr[au]n"
+    r"|t(?:ake|akes|aking|aken|ook)\s+(?:full\s+)?control\s+of)\s+"
+    r"(?:(?:the|a|key|strategic|northern|southern|eastern|western|central)\s+){0,2}"
+    r"(?-i:[A-Z])|\b(?:captur|seiz|retak|retook|overr[au]n)\w*\s+(?:\w+\s+){0,2}"
+    r"(?:town|city|village|base|airport|district|province|region|border\s+crossing)\b"
+    r"|\b(?:fell|falls|fallen)\s+to\b",
+    re.IGNORECASE)
+
 
 def prose_verdict(text: str, gold: GoldNarrative, article: str,
-                  accepted: frozenset[str] = frozenset()) -> str:
+                  accepted: frozenset[str] = frozenset(), *, no_control_change: bool = False) -> str:
     """"ok", or why the headline/summary is wrong: "empty", "off-topic", "claims: ...",
-    "invented name: ..."."""
+    "invented name: ...". `no_control_change`: the gold says the article reports none, so a
+    capture or withdrawal claimed in the prose is wrong too."""
     if not text.strip():
         return "empty"
     for claim in gold.must_not:
         if re.search(claim.pattern, text, flags=re.IGNORECASE):
             return f"claims: {claim.why}"
+    if no_control_change and (found := CONTROL_CLAIM.search(text)):
+        return f"claims a change of control the article does not report ({found.group()!r})"
     invented = invented_words(text, article, accepted=accepted)
     if invented:
         return f"invented name: {', '.join(invented)}"
@@ -184,20 +183,32 @@ def _place_fits(pred: ControlChange, gold: GoldControlChange) -> bool:
     return any(pred_forms & name_variants(g) or attribution_matches(pred.place, [g]) for g in gold.place)
 
 
+def party_matches(predicted: str | None, accepted: Sequence[str]) -> bool:
+    """A predicted party names an accepted one: attribution_matches, or the same side once the
+    kind-of-body words are set aside."""
+    if not predicted:
+        return False
+    return attribution_matches(predicted, accepted) or any(same_party(predicted, a) for a in accepted)
+
+
 def _side(predicted: str | None, accepted: Sequence[str]) -> bool | None:
     if not predicted or not accepted:
         return None
-    return attribution_matches(predicted, accepted)
+    return party_matches(predicted, accepted)
 
 
 def control_verdict(pred: ControlChange, gold: GoldControlChange) -> str:
-    """right | inverted | wrong for a prediction of a gold change's place."""
+    """right | inverted | wrong for a prediction of a gold change's place.
+
+    Right: the named gainer is the gold gainer (or, no gainer named, the loser is the gold loser)
+    and nothing is swapped; inverted: the named gainer is the gold loser or the named loser the
+    gold gainer; wrong: a gainer who is neither."""
     gained = _side(pred.gained_by, gold.gained_by)
     lost = _side(pred.lost_by, gold.lost_by)
-    if _side(pred.gained_by, gold.lost_by) or _side(pred.lost_by, gold.gained_by):
-        if not (gained or lost):
-            return "inverted"
-    if (gained or lost) and gained is not False and lost is not False:
+    swapped = _side(pred.gained_by, gold.lost_by) or _side(pred.lost_by, gold.gained_by)
+    if swapped and not gained:
+        return "inverted"
+    if gained or (gained is None and lost):
         return "right"
     return "wrong"
 
@@ -368,8 +379,11 @@ def score_narrative(case: EvalCase, brief: Brief | None, actors: EntityScore,
     headline = summary = None
     accepted = gold_words(gold)
     if narrative is not None:
-        headline = prose_verdict(brief.headline if brief else "", narrative, case.text, accepted)
-        summary = prose_verdict(brief.summary if brief else "", narrative, case.text, accepted)
+        none = gold.control_changes == []
+        headline = prose_verdict(brief.headline if brief else "", narrative, case.text, accepted,
+                                 no_control_change=none)
+        summary = prose_verdict(brief.summary if brief else "", narrative, case.text, accepted,
+                                no_control_change=none)
     return NarrativeScore(
         control=score_control(changes, gold.control_changes),
         labels=score_labels(brief, case, actors, places),

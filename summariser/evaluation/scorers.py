@@ -31,7 +31,9 @@ from summariser.evaluation.text import (
     find_quote,
     fold,
     name_variants,
+    normalise_name,
     numbers_in,
+    same_party,
 )
 from summariser.schemas.brief import Brief
 
@@ -411,15 +413,22 @@ class EntityScore:
             "missed": [{"gold": g.name, "required": g.required} for g in self.missed],
             "false_positives": self.false_positives,
             "ignored": self.ignored,
-            **self.tally.to_dict(),
+            "tally": self.tally.to_dict(),  # nested: its counts must not overwrite the lists
         }
 
 
 def entity_fits(pred_names: Sequence[str], gold: GoldEntity) -> bool:
-    """Whether any form of any predicted name equals any form of the gold name or its aliases."""
+    """Whether a predicted name stands for the gold entity: any form of it equals a form of the
+    gold name or an alias, holds one as a phrase ("al Shabaab militants" for "al Shabaab"), or
+    names the same side once kind-of-body words are set aside ("Myanmar junta" for "Myanmar's
+    junta forces"; see text.same_party)."""
     pred_forms = set().union(*(name_variants(n) for n in pred_names)) if pred_names else set()
-    gold_forms = set().union(*(name_variants(n) for n in (gold.name, *gold.aliases)))
-    return bool(pred_forms & gold_forms)
+    gold_names = (gold.name, *gold.aliases)
+    gold_forms = set().union(*(name_variants(n) for n in gold_names))
+    if pred_forms & gold_forms:
+        return True
+    return any(contains_phrase(p, g) or same_party(p, g) for p in pred_names for g in gold_names
+               if len(normalise_name(g)) >= 3)
 
 
 def score_entities(preds: Sequence[Sequence[str]], gold: Sequence[GoldEntity]) -> EntityScore:

@@ -133,6 +133,51 @@ def contains_phrase(longer: str, shorter: str) -> bool:
     return any(big[i:i + len(small)] == small for i in range(len(big) - len(small) + 1))
 
 
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def word_variant(w: str, a: str) -> bool:
+    """One word is another form of the other: a prefix of it ("Syria"/"Syrian"), or the same
+    but for a short ending ("Ministry"/"minister", "Ukraine"/"Ukrainian")."""
+    shared = _common_prefix(w, a)
+    return shared == min(len(w), len(a)) or shared >= max(5, max(len(w), len(a)) - 3)
+
+
+# Words that say what kind of body a party is, not which side: "Russian Defense Ministry" and
+# "Russia" are one side, "Somali government" and "Somali military" too ("rebels" is kept: the
+# Syrian army and Syrian rebels are not).
+_PARTY_GENERIC = frozenset("""
+the of s forces force army armed troops military ministry defense defence government security
+state national regular its own units unit soldiers command
+""".split())
+
+
+def _party_key(name: str) -> list[str]:
+    return [w for w in normalise_name(name).split() if w not in _PARTY_GENERIC]
+
+
+def _same_words(a: list[str], b: list[str]) -> bool:
+    """Every word of each has a counterpart in the other, one a prefix of it ("russian"/"russia")."""
+    def fits(x: str, y: str) -> bool:
+        return x == y or (min(len(x), len(y)) >= 4 and word_variant(x, y))
+
+    return bool(a and b) and all(any(fits(x, y) for y in b) for x in a) and \
+        all(any(fits(y, x) for x in a) for y in b)
+
+
+def same_party(a: str, b: str) -> bool:
+    """Two names of one side once the kind-of-body words are set aside ("Russian Defense
+    Ministry" / "Russia", "Myanmar junta" / "Myanmar's junta forces"); never for two names that
+    are nothing but such words."""
+    return _same_words(_party_key(a), _party_key(b))
+
+
 def figure_label(kind: str, count: int | None, low: int | None, high: int | None) -> str:
     """Short human label of a figure: "killed 700", "displaced 2500-3000", "killed unquantified"."""
     if count is not None:
