@@ -221,7 +221,9 @@ def main() -> int:
 
     cases = eval_cases(args.cases, args.limit)
     info = machine()
+    # inline: this script reads llama.cpp's own object (backend.llm), which a child process hides.
     config = Config(backend="llama", model=args.model, strategy="focused", use_cache=False,
+                    llama_isolation="inline",
                     n_threads=args.threads)
     t0 = time.perf_counter()
     backend = RecordingLlamaBackend(config)
@@ -307,7 +309,7 @@ def main() -> int:
 
 
 def _perf_missing(backend: LlamaBackend) -> bool:
-    from summariser.backends.llama import _perf_snapshot
+    from summariser.backends.llama_engine import _perf_snapshot
 
     return _perf_snapshot(backend.llm) is None
 

@@ -177,7 +177,9 @@ def main() -> int:
 
     cases = eval_cases(args.cases, args.limit)
     info = machine()
+    # inline: this script reads llama.cpp's own object (backend.llm), which a child process hides.
     config = Config(backend="llama", model=args.model, strategy="focused", use_cache=False,
+                    llama_isolation="inline",
                     n_threads=args.threads)
     backend = LlamaBackend(config)
     _warm_up(backend)
