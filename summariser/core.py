@@ -17,8 +17,9 @@ from summariser.cache import BriefCache, cache_key, schema_hash
 from summariser.chunking import max_article_chars, merge_briefs, split_article
 from summariser.config import Config
 from summariser.grounding import locate
-from summariser.pipeline import PIPELINE_REVISION, STRATEGIES, Run
+from summariser.pipeline import STRATEGIES, Run
 from summariser.prompting import load_prompts
+from summariser.revision import pipeline_revision
 from summariser.schemas.brief import Brief, Meta
 from summariser.text import validate_article
 
@@ -60,7 +61,7 @@ def _key(article: str, config: Config, backend: Backend | None) -> str:
     name, model, sampling = _identity(config, backend)
     return cache_key(backend=name, model=model, sampling=sampling, prompt_hash=load_prompts().hash,
                      schema=schema_hash(), strategy=config.strategy, article=article,
-                     pipeline=PIPELINE_REVISION)
+                     pipeline=pipeline_revision())
 
 
 def _rebased(brief: Brief, article: str) -> Brief | None:

@@ -67,7 +67,7 @@ def test_code_change_reuses_the_model_answers(fake: RecordingFake,
     first = summarise(ARTICLE, CACHED, backend=fake)
     calls = _calls(fake)
     assert first.meta is not None and first.meta.calls > 0 and first.meta.cached_calls == 0
-    monkeypatch.setattr(core, "PIPELINE_REVISION", "a later revision")
+    monkeypatch.setattr(core, "pipeline_revision", lambda: "a later revision")
     again = summarise(ARTICLE, CACHED, backend=fake)
     assert _calls(fake) == calls  # not one model call: every request was answered before
     assert again.meta is not None and again.meta.cached is False  # but the brief was rebuilt
