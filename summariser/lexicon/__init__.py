@@ -1,0 +1,39 @@
+"""The product's domain knowledge as data: word lists, named rules and gazetteer additions, one
+TOML file per subject. Code reads them through load(); nothing else opens these files.
+
+Each file's content is part of the brief cache key (summariser.revision), so an edited word list
+re-assembles cached briefs by itself.
+
+    countries.toml  short names and demonyms of countries (names themselves come from pycountry)
+    actors.toml     ordered, named rules that type an actor from the words of its name
+    control.toml    verbs that say a place changed hands, by the side they name
+    lead.toml       what opens a news story but is not its lead (datelines, bylines, labels)
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+DIRECTORY = Path(__file__).resolve().parent
+
+
+def files() -> list[Path]:
+    return sorted(DIRECTORY.glob("*.toml"))
+
+
+@functools.cache
+def load(name: str) -> dict[str, Any]:
+    """The parsed content of lexicon file `name` (without ".toml"). Read once per process."""
+    path = DIRECTORY / f"{name}.toml"
+    if not path.is_file():
+        raise KeyError(f"no lexicon file {name!r} (have: {', '.join(p.stem for p in files())})")
+    with path.open("rb") as f:
+        return tomllib.load(f)

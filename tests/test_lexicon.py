@@ -1,0 +1,108 @@
+"""The lexicon's invariants, and each named rule checked on its own examples."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pycountry
+import pytest
+
+from summariser import gazetteer
+from summariser.entities import fold
+from summariser.lexicon import files, load
+from summariser.narrative import actor_types
+
+COUNTRIES = load("countries")
+
+
+def test_every_lexicon_file_loads_and_an_unknown_one_is_a_clear_error() -> None:
+    assert {p.stem for p in files()} == {"actors", "control", "countries", "lead"}
+    for path in files():
+        assert load(path.stem)
+    with pytest.raises(KeyError, match="no lexicon file 'nope'"):
+        load("nope")
+
+
+@pytest.mark.parametrize("table", ["names", "demonyms", "places"])
+def test_every_country_code_is_a_real_country(table: str) -> None:
+    unknown = [code for code in COUNTRIES[table] if pycountry.countries.get(alpha_2=code) is None]
+    assert unknown == []
+
+
+def test_no_word_names_two_countries() -> None:
+    words = Counter(fold(w) for table in ("names", "demonyms", "places")
+                    for code, values in COUNTRIES[table].items() for w in set(values))
+    owners: dict[str, set[str]] = {}
+    for table in ("names", "demonyms", "places"):
+        for code, values in COUNTRIES[table].items():
+            for w in values:
+                owners.setdefault(fold(w), set()).add(code)
+    assert {w: c for w, c in owners.items() if len(c) > 1} == {}
+    assert words  # the tables are not empty
+
+
+def test_every_demonym_and_short_name_is_read_back_as_its_country() -> None:
+    for table in ("names", "demonyms", "places"):
+        for code, values in COUNTRIES[table].items():
+            for w in values:
+                assert gazetteer.country_code(w) == code, (table, w)
+
+
+def test_mentions_need_a_capital_letter_and_whole_words() -> None:
+    found = gazetteer.mentions("Turkish troops crossed into Syria; the turkey was roasted in Chadwick.")
+    assert [(m.code, m.demonym) for m in found] == [("TR", True), ("SY", False)]
+
+
+def test_display_name_prefers_the_articles_spelling() -> None:
+    assert gazetteer.display_name("CD", "fighting in eastern DR Congo") == "DR Congo"
+    assert gazetteer.display_name("SY", "Syrian forces shelled the town") == "Syria"
+    assert gazetteer.display_name("IR") == "Iran"
+
+
+def test_city_lookup_knows_large_cities_and_their_namesakes() -> None:
+    assert gazetteer.city_countries("Aleppo") == {"SY"}
+    assert "LY" in gazetteer.city_countries("Tripoli") and "LB" in gazetteer.city_countries("Tripoli")
+    assert gazetteer.city_countries("Marrowgate") == frozenset()
+
+
+RULE_EXAMPLES = [(rule.name, example) for rule in actor_types.rules() for example in rule.examples]
+
+
+def test_every_rule_has_examples_and_a_known_type() -> None:
+    allowed = {"state", "state forces", "government", "non-state armed group",
+               "foreign state or forces", "international organisation", "monitor or NGO", "media",
+               "person", "other"}
+    for rule in actor_types.rules():
+        assert rule.examples, rule.name
+        assert rule.type in allowed, rule.name
+    names = [r.name for r in actor_types.rules()]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize(("rule", "example"), RULE_EXAMPLES)
+def test_each_rule_decides_its_own_examples(rule: str, example: str) -> None:
+    # Every example must reach its rule: an earlier rule that catches it would make it dead.
+    assert actor_types.decide(example, "other", home=None).rule == rule
+
+
+def test_state_rules_tell_home_forces_from_foreign_ones() -> None:
+    assert actor_types.decide("Syrian army", "other", home="SY").type == "state forces"
+    assert actor_types.decide("Russian forces", "other", home="UA").type == "foreign state or forces"
+    assert actor_types.decide("Russia", "other", home="RU").type == "government"
+    assert actor_types.decide("Russia", "non-state armed group", home="SY").type == "foreign state or forces"
+    # Without a home country the model's choice among the state types stands.
+    assert actor_types.decide("Turkish soldiers", "foreign state or forces", None).type == \
+        "foreign state or forces"
+
+
+def test_unless_words_stop_a_rule() -> None:
+    assert actor_types.decide("Syrian Democratic Forces", "non-state armed group", "SY").rule != \
+        "national-forces"
+    assert actor_types.decide("President Bashar al-Assad's forces", "state forces", "SY").rule != \
+        "titled-person"
+
+
+def test_a_name_no_rule_knows_keeps_the_models_type() -> None:
+    assert actor_types.decide("Kivara Conflict Monitor", "monitor or NGO", None) == \
+        actor_types.Decision("monitor or NGO", "monitor-or-ngo")
+    assert actor_types.decide("Zorvath", "other", None) == actor_types.Decision("other", "model")
