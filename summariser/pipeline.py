@@ -21,28 +21,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from summariser import mentions
 from summariser.attribution import reporter
 from summariser.backends.base import Backend, LLMRequest
 from summariser.cache import call_key
-from summariser.entities import (
-    aliases_for,
-    backers_for,
-    control_sentence,
-    fold,
-    is_claimed,
-    route,
-    split_name,
-)
+from summariser.entities import fold, route
 from summariser.errors import BackendError, ExtractionFailed
 from summariser.grounding import check_figure, locate
+from summariser.narrative import lead, parts
+from summariser.narrative.prose import grounded_prose
 from summariser.numbers import NumberMention, ParsedCount, find_numbers, parse_count, stated_values
 from summariser.prompting import build_messages
 from summariser.schemas.brief import (
-    Actor,
     Brief,
     Casualty,
-    ControlChange,
     Displacement,
     Location,
     Usage,
@@ -104,7 +95,6 @@ marines mercenaries recruits paratroopers commandos guerrillas conscripts
 """.split())
 UNSPECIFIED_NOUNS = {"people", "persons", "individuals"}
 NOT_STATED = {"", "not stated", "none", "unknown", "n/a", "null", "unspecified", "not specified"}
-MAX_ACTORS, MAX_PLACES, MAX_CONTROLS = 12, 12, 5
 GROUPS = {"civilians": "civilians", "combatants": "combatants", "mixed": "mixed/unspecified"}
 
 
@@ -112,11 +102,6 @@ GROUPS = {"civilians": "civilians", "combatants": "combatants", "mixed": "mixed/
 class Candidate:
     mention: NumberMention  # offsets into the article
     sentence: Sentence
-
-
-# Bump when a code change alters the briefs the same model answers produce: it is part of the
-# brief cache key, so cached briefs are re-assembled (from cached model answers) after an upgrade.
-PIPELINE_REVISION = "9"
 
 
 class AnswerStore(Protocol):
@@ -256,156 +241,10 @@ _SUBSET = re.compile(r"\b(?:including|among\s+them|among\s+whom|of\s+them|of\s+w
                      re.IGNORECASE)
 
 
-def _mentioned(name: str, folded_article: str) -> bool:
-    """A name counts only if the article contains it as written (ignoring case, accents and a
-    leading "the"): a small model likes to invent plausible groups ("Syria's aid groups")."""
-    name_f = re.sub(r"^the\s+", "", fold(name))
-    return bool(name_f) and re.search(rf"(?<!\w){re.escape(name_f)}(?!\w)", folded_article) is not None
-
-
 def _overview_budget(article: str) -> int:
     """Output cap for the overview, sized to the article: enough for its lists and a summary,
     never enough for a runaway generation to cost minutes."""
     return min(480, 220 + approx_tokens(article) // 4)
-
-
-FIGHTING = re.compile(r"\b(fight\w*|clash\w*|strik\w*|attack\w*|shell\w*|bomb\w*|battl\w*|offensive|"
-                      r"raid\w*|advanc\w*|assault\w*|kill\w*|wound\w*|stormed|captur\w*|besieg\w*)\b",
-                      re.IGNORECASE)
-
-
-def _body_text(article: str) -> str:
-    return "\n".join(article[a:b] for a, b in body_spans(article))
-
-
-STATE_ACTOR_TYPES = {"government", "state forces", "foreign state or forces"}
-
-
-def _actors(ov: Overview, article: str, warnings: list[str], places: list[Location]) -> list[Actor]:
-    folded = fold(article)
-    body = _body_text(article)
-    actors: list[Actor] = []
-    seen: set[str] = set()
-    place_types = {fold(p.name): p.type for p in places}
-    for a in ov.actors[:MAX_ACTORS]:
-        name, aliases = split_name(a.name)
-        if not _mentioned(name, folded) and not any(_mentioned(x, folded) for x in aliases):
-            warnings.append(f"Dropped actor {a.name!r}: not named in the article.")
-            continue
-        if fold(name) in seen:
-            continue
-        if fold(name) in place_types and not (place_types[fold(name)] == "country"
-                                              and a.type in STATE_ACTOR_TYPES):
-            continue  # a town the model listed as an actor ("Sabar") is kept as a place only;
-            # a country that acts ("Russia launched ...", "backed by Russia") is both
-        seen.add(fold(name))
-        actors.append(_actor(name, aliases, a.type, a.role, article))
-    # What the article names by rule and the model left out ("the army", "backed by Russia").
-    for found in mentions.actors(body):
-        if len(actors) >= MAX_ACTORS + 4:
-            break
-        if not mentions.covered(found.name, [x for a in actors for x in (a.name, *a.aliases)]):
-            role = "backer" if found.type == "foreign state or forces" else "other"
-            actors.append(_actor(found.name, [], found.type, role, article))
-    return actors
-
-
-def _actor(name: str, aliases: list[str], typ: str, role: str, article: str) -> Actor:
-    for alias in aliases_for(name, article):
-        if fold(alias) not in {fold(x) for x in aliases}:
-            aliases.append(alias)
-    return Actor(name=name, aliases=aliases, type=typ, role=role,  # type: ignore[arg-type]
-                 backed_by=backers_for([name, *aliases], article))
-
-
-def _places(ov: Overview, article: str, warnings: list[str]) -> list[Location]:
-    folded = fold(article)
-    places: list[Location] = []
-    seen: set[str] = set()
-    for p in ov.places[:MAX_PLACES]:
-        name, _ = split_name(p.name)
-        if not _mentioned(name, folded):
-            warnings.append(f"Dropped place {p.name!r}: not named in the article.")
-            continue
-        if fold(name) in seen or mentions.is_organisation(name):
-            continue  # "Tahrir Brigades" listed as a place is an actor, not a place
-        seen.add(fold(name))
-        places.append(Location(name=name, type=p.type,
-                               country=name if p.type == "country" else None, role="mentioned"))
-    # The dateline town, "the town of X", "X province", "rebel-held X" the model left out.
-    for found in mentions.places(article, _body_text(article)):
-        if len(places) >= MAX_PLACES + 4:
-            break
-        if not mentions.covered(found.name, [p.name for p in places]):
-            places.append(Location(name=found.name, type=found.type,  # type: ignore[arg-type]
-                                   role="mentioned"))
-    return places
-
-
-def _controls(ov: Overview, sentences: list[Sentence], warnings: list[str]) -> list[ControlChange]:
-    controls: list[ControlChange] = []
-    for c in ov.control_changes[:MAX_CONTROLS]:
-        sentence = control_sentence(c.place, sentences)
-        if sentence is None:
-            warnings.append(f"Dropped control change at {c.place!r}: no sentence in the article says so.")
-            continue
-        controls.append(ControlChange(
-            place=c.place, gained_by=c.gained_by, lost_by=c.lost_by,
-            status="claimed" if is_claimed(sentence.text) else "confirmed", reported_by=None,
-            evidence=sentence.text, span=(sentence.start, sentence.end)))
-    return controls
-
-
-def _place_roles(places: list[Location], sentences: list[Sentence],
-                 figures: list[Casualty | Displacement], controls: list[ControlChange]) -> list[Location]:
-    """Role of each place, read off the sentences that mention it."""
-    origins = {fold(f.origin) for f in figures if isinstance(f, Displacement) and f.origin}
-    destinations = {fold(f.destination) for f in figures if isinstance(f, Displacement) and f.destination}
-    event_text = [fold(f.evidence) for f in figures] + [fold(c.evidence) for c in controls]
-    event_text += [fold(s.text) for s in sentences if FIGHTING.search(s.text)]
-    out = []
-    for p in places:
-        key = fold(p.name)
-        if key in origins:
-            role = "origin"
-        elif key in destinations:
-            role = "destination"
-        elif any(key in t for t in event_text):
-            role = "event site"
-        else:
-            role = "mentioned"
-        out.append(p.model_copy(update={"role": role}))
-    return out
-
-
-_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
-
-
-def _supported(sentence: str, article_words: set[str]) -> bool:
-    """Whether at least half of a prose sentence's content words occur in the article (compared
-    on their first five letters, so "recaptured" finds "recapture"). A small model asked for a
-    summary of a short article will copy its few-shot example ("families are fleeing toward the
-    capital") instead."""
-    words = [w.casefold()[:5] for w in _CONTENT_WORD.findall(sentence)]
-    return not words or sum(w in article_words for w in words) / len(words) >= 0.5
-
-
-def _grounded_prose(text: str, article: str, article_values: set[int], what: str,
-                    warnings: list[str]) -> str:
-    """Drop any sentence of model-written prose that carries a number the article never states,
-    or whose words mostly do not come from the article."""
-    article_words = {w.casefold()[:5] for w in _CONTENT_WORD.findall(article)}
-    kept = []
-    for sentence in split_sentences(text):
-        extra = stated_values(sentence.text, categories={"count", "year"}) - article_values
-        if extra:
-            warnings.append(f"Removed a {what} sentence with numbers not in the article: {sorted(extra)}.")
-            continue
-        if not _supported(sentence.text, article_words):
-            warnings.append(f"Removed a {what} sentence the article does not support: {sentence.text!r}.")
-            continue
-        kept.append(sentence.text)
-    return " ".join(kept)
 
 
 def _source(value: str | None) -> str | None:
@@ -534,7 +373,7 @@ def focused(article: str, run: Run) -> Brief:
                       headline="", summary="")
     if not _reports_conflict(ov.topic, run.whole_article or article, warnings):
         return _not_conflict(ov, article, warnings)
-    places = _places(ov, article, warnings)
+    places = parts.places(ov, article, warnings)
     figures: list[Casualty | Displacement] = []
     found: set[tuple] = set()
     # Sentence start -> (end, kind) of the last candidate in that sentence (kind None: not a
@@ -584,7 +423,7 @@ def single(article: str, run: Run) -> Brief:
         max_tokens=min(2000, 700 + approx_tokens(article) // 2), task="single"))
     if not _reports_conflict(sb.topic, run.whole_article or article, warnings):
         return _not_conflict(sb, article, warnings)
-    places = _places(sb, article, warnings)
+    places = parts.places(sb, article, warnings)
     figures: list[Casualty | Displacement] = []
     for f in sb.figures:
         value = parse_count(f.number)
@@ -602,7 +441,7 @@ def _reports_conflict(topic: str, article: str, warnings: list[str]) -> bool:
     """The model's topic, overruled when no sentence of the article reports armed violence."""
     if topic != "armed conflict":
         return False
-    if armed_violence(_body_text(article)) is None:
+    if armed_violence(parts.body_text(article)) is None:
         warnings.append("The model called this an armed-conflict report, but no sentence outside "
                         "quotes reports armed violence (strikes, shelling, gunfire, fighting, "
                         "armed groups): briefed as not a conflict report.")
@@ -613,11 +452,21 @@ def _reports_conflict(topic: str, article: str, warnings: list[str]) -> bool:
 def _not_conflict(ov: Overview, article: str, warnings: list[str]) -> Brief:
     # Model-written prose is checked here too: "not a conflict report" must not let an invented
     # number through in the headline.
-    values = stated_values(article)
-    return Brief(is_conflict_report=False,
-                 headline=_grounded_prose(ov.headline, article, values, "headline", warnings),
-                 summary=_grounded_prose(ov.summary, article, values, "summary", warnings),
-                 warnings=warnings)
+    headline, summary = _prose(ov, article, stated_values(article), warnings)
+    return Brief(is_conflict_report=False, headline=headline, summary=summary, warnings=warnings)
+
+
+def _prose(ov: Overview, article: str, values: set[int], warnings: list[str],
+           names: list[str] = ()) -> tuple[str, str]:  # type: ignore[assignment]
+    """Headline and summary from the article's title and lead (narrative.lead); the model's
+    checked prose only where the article has no prose to take them from."""
+    headline = lead.headline(article, list(names))
+    summary = lead.summary(article, headline)
+    if not headline:
+        headline = grounded_prose(ov.headline, article, values, "headline", warnings)
+    if not summary:
+        summary = grounded_prose(ov.summary, article, values, "summary", warnings)
+    return headline, summary
 
 
 def _assemble(article: str, ov: Overview, places: list[Location],
@@ -647,14 +496,14 @@ def _assemble(article: str, ov: Overview, places: list[Location],
             casualties.append(fig)
         else:
             displacement.append(fig)
-    controls = _controls(ov, sentences, warnings)
+    actors = parts.actors(ov, article, warnings, places)
+    controls = parts.controls(ov, sentences, warnings, [x for a in actors for x in (a.name, *a.aliases)])
     warnings.extend(conflicting_tolls(casualties))
+    names = [x.name for x in places] + [x for a in actors for x in (a.name, *a.aliases)]
+    headline, summary = _prose(ov, article, article_values, warnings, names)
     return Brief(
-        is_conflict_report=True,
-        headline=_grounded_prose(ov.headline, article, article_values, "headline", warnings),
-        summary=_grounded_prose(ov.summary, article, article_values, "summary", warnings),
-        actors=_actors(ov, article, warnings, places),
-        locations=_place_roles(places, sentences, [*casualties, *displacement], controls),
+        is_conflict_report=True, headline=headline, summary=summary, actors=actors,
+        locations=parts.place_roles(places, sentences, [*casualties, *displacement], controls),
         casualties=casualties, displacement=displacement, control_changes=controls,
         warnings=warnings,
     )

@@ -58,7 +58,7 @@ def test_brief_prints_the_readable_brief(runner: CliRunner, article_file: Path,
     result = _invoke(runner, "brief", str(article_file))
     assert result.exit_code == 0, result.output
     out = result.output
-    assert out.startswith("Shelling kills at least 12 in Kharkiv")
+    assert out.startswith("Shelling hits Kharkiv as thousands flee")  # the article's title
     assert "at least 12 killed" in out
     assert f'"{KILLED_SENTENCE}"' in out
     assert "2,000" in out and "UNHCR" in out

@@ -80,7 +80,9 @@ def test_overview_results_are_checked_against_the_article(fake: RecordingFake) -
     assert any("Wagner Group" in w for w in brief.warnings)
     assert {p.name for p in brief.locations} == {"Kharkiv", "Saltivka"}
     assert any("Mariupol" in w for w in brief.warnings)
-    assert brief.headline == "Shelling kills at least 12 in Kharkiv"
+    # The headline is the article's own title, not the model's wording of it.
+    assert brief.headline == "Shelling hits Kharkiv as thousands flee"
+    assert brief.summary.startswith("Russian shelling killed at least 12 civilians in Kharkiv")
 
 
 def test_not_a_conflict_report_makes_no_figure_calls() -> None:
@@ -105,7 +107,8 @@ def test_overview_failure_still_yields_figures_with_a_warning() -> None:
     assert sorted(c.count for c in brief.casualties) == [12, 30]
     assert [d.count for d in brief.displacement] == [2000]
     assert any("overview" in w.lower() for w in brief.warnings)
-    assert brief.actors == [] and brief.headline == ""
+    # Headline and summary come from the article's title and lead, so they survive it too.
+    assert brief.actors == [] and brief.headline == "Shelling hits Kharkiv as thousands flee"
     assert brief.meta is not None
     # 3 failed overview attempts (1 + max_validation_retries) + 4 figure calls, all paid for.
     assert brief.meta.attempts == 3 + 4

@@ -22,6 +22,8 @@ from summariser.schemas.llm import FigureDecision
 from summariser import Config, ExtractionFailed, summarise
 from summariser.backends.base import LLMRequest, reask_message
 from summariser.backends.fake import FakeBackend
+from summariser.narrative.prose import grounded_prose
+from summariser.numbers import stated_values
 from summariser.pipeline import Run, find_candidates, single
 
 SINGLE = Config(backend="fake", strategy="single", use_cache=False)
@@ -94,14 +96,22 @@ def test_single_drops_actors_and_places_the_article_does_not_name() -> None:
     assert any("Zaporizhzhia" in w for w in brief.warnings)
 
 
-def test_single_removes_summary_sentences_with_invented_numbers() -> None:
+def test_single_takes_headline_and_summary_from_the_article_not_the_model() -> None:
     brief = _single([], summary="Russian shelling killed at least 12 civilians in Kharkiv. "
                                 "Officials said 99 people were wounded.",
                     headline="Shelling in Kharkiv kills 77")
-    assert "12 civilians" in brief.summary
-    assert "99" not in brief.summary
-    assert "77" not in brief.headline
-    assert any("99" in w for w in brief.warnings)
+    assert brief.headline == "Shelling hits Kharkiv as thousands flee"
+    assert brief.summary.startswith(KILLED_SENTENCE.removeprefix("KYIV (Reuters) - "))
+    assert "99" not in brief.summary and "77" not in brief.headline
+
+
+def test_model_prose_with_invented_numbers_loses_those_sentences() -> None:
+    warnings: list[str] = []
+    kept = grounded_prose("Russian shelling killed at least 12 civilians in Kharkiv. "
+                          "Officials said 99 people were wounded.", ARTICLE, stated_values(ARTICLE),
+                          "summary", warnings)
+    assert kept == "Russian shelling killed at least 12 civilians in Kharkiv."
+    assert len(warnings) == 1 and "99" in warnings[0]
 
 
 def test_single_not_a_conflict_report_has_no_figures() -> None:
@@ -243,11 +253,9 @@ def test_single_strategy_direct_run_records_warnings() -> None:
 
 
 def test_summary_sentences_the_article_does_not_support_are_removed() -> None:
-    from summariser.pipeline import _grounded_prose
-
     article = "Shelling killed at least 12 civilians in Dorvan on Monday, officials said."
     warnings: list[str] = []
-    summary = _grounded_prose(
+    summary = grounded_prose(
         "Shelling killed civilians in Dorvan, officials said. Families are fleeing toward the capital.",
         article, {12}, "summary", warnings)
     assert summary == "Shelling killed civilians in Dorvan, officials said."

@@ -49,3 +49,29 @@ def test_no_prompt_example_name_occurs_in_an_eval_case(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     shared = sorted(n for n in example_names() if re.search(rf"\b{re.escape(n)}\b", text))
     assert shared == [], f"{path.name} uses the prompt example name(s) {shared}: rename the example"
+
+
+def test_a_model_that_copies_the_example_puts_none_of_its_names_in_the_brief() -> None:
+    """The overview example's names, answered by a model that imitates it, on an article that
+    never uses them: nothing of the example may reach the brief (headline, summary, actors,
+    places, changes of control)."""
+    from helpers import ARTICLE, RecordingFake, overview, responder_for
+
+    from summariser import Config, summarise
+
+    copied = overview(
+        actors=(("Government troops", "state forces", "attacker"),
+                ("Silver Marsh Brigade", "non-state armed group", "target"),
+                ("Velmoria", "foreign state or forces", "backer")),
+        places=(("Marrowgate", "town"), ("Askerfold", "city")),
+        headline="Government troops retake Marrowgate from the Silver Marsh Brigade.",
+        summary="Government troops recaptured Marrowgate. Families are fleeing toward Askerfold.",
+        control_changes=[{"place": "Marrowgate", "gained_by": "Government troops",
+                          "lost_by": "Silver Marsh Brigade"}])
+    fake = RecordingFake(responder=responder_for(overview_answer=copied))
+    brief = summarise(ARTICLE, Config(backend="fake", use_cache=False), backend=fake)
+    shown = brief.model_dump_json(exclude={"warnings", "meta"})
+    names = example_names()
+    assert {"Marrowgate", "Askerfold", "Velmoria"} <= names
+    assert [n for n in names if re.search(rf"\b{n}\b", shown)] == []
+    assert brief.control_changes == [] and brief.headline == "Shelling hits Kharkiv as thousands flee"

@@ -1,0 +1,201 @@
+"""Changes of control read back from their sentence: who gained the place and who lost it.
+
+The overview call names a place, a gainer and a loser; a 1.5B model often swaps the two ("the
+army recaptured the city" for a city rebels had just entered) or reports a change no sentence
+makes. Here code finds the verb that governs the place in its sentence (lexicon/control.toml)
+and reads each side from the verb's voice:
+
+    "<gainer> captured|entered|retook <place>"        active gain: the gainer stands before it
+    "<place> was captured by|fell to <gainer>"         passive gain: the gainer follows it
+    "<loser> withdrew from|lost control of <place>"    active loss: the loser stands before it
+
+A side is named only when the sentence names it: the verb's side where code reads one, else the
+model's side if the sentence mentions it and the verb does not put it on the other side. A
+change whose sentence has no such verb for the place is dropped.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from summariser.entities import fold
+from summariser.gazetteer import fold_keep_length as _flat
+from summariser.lexicon import load
+from summariser.text import Sentence
+
+
+@dataclass(frozen=True)
+class Reading:
+    gained_by: str | None
+    lost_by: str | None
+    rule: str  # which verb pattern decided: "gain-active", "gain-passive", "loss-active"
+    place: str  # the place as the sentence spells it
+
+
+def _alternation(items: list[str]) -> str:
+    return "|".join(f"(?:{x})" for x in sorted(items, key=len, reverse=True))
+
+
+@functools.cache
+def _verbs() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    data = load("control")
+    return tuple((name, re.compile(rf"\b(?:{_alternation(data[key])})\b", re.IGNORECASE))
+                 for name, key in (("gain-passive", "gain_passive"), ("loss-active", "loss_active"),
+                                   ("gain-active", "gain_active")))
+
+
+def _place_at(place: str, text: str) -> list[tuple[int, int]]:
+    """Where the sentence names the place (its full name, else its last capitalised word)."""
+    spans = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(fold(place))}(?!\w)", _flat(text))]
+    if not spans:
+        words = re.findall(r"[A-Z][\w'’-]{2,}", place)
+        if words:
+            spans = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(fold(words[-1]))}(?!\w)",
+                                                   _flat(text))]
+    return spans
+
+
+def _governs(text: str, verb_end: int, place_start: int) -> bool:
+    data = load("control")
+    between = text[verb_end:place_start]
+    words = between.split()
+    if len(words) > data["max_object_words"] or re.search(r"\band\b|;|\d", between):
+        return False
+    first = re.match(r"\s*([\w'’-]+)", text[verb_end:])
+    return not (first and first.group(1).lower() in data["not_after"])
+
+
+def _background_or_aim(text: str, at: int) -> bool:
+    """Whether the verb at `at` reports an aim ("to free") or another time ("since 2006 ...")."""
+    data = load("control")
+    before = text[:at]
+    m = re.search(r"\bto\s+$", before)
+    if m and not re.search(rf"\b(?:{_alternation(data['infinitive_done'])})\s+to\s+$", before,
+                           re.IGNORECASE):
+        return True
+    if re.search(r"\b(?:19|20)\d\d\b", before[-data["year_window"]:]):
+        return True
+    return bool(re.search(rf"\b(?:{_alternation(data['background_before'])})\b", before,
+                          re.IGNORECASE))
+
+
+def _parties(text: str, names: list[str]) -> list[tuple[int, int, str]]:
+    """Mentions of any of `names` (and the lexicon's party nouns) in `text`, longest first,
+    without mentions inside a modifier phrase ("backed by Russia")."""
+    data = load("control")
+    folded = _flat(text)
+    found: list[tuple[int, int, str]] = []
+    taken: set[int] = set()
+    generic = {fold(w) for w in data["party_nouns"]} | {"group", "alliance", "coalition"}
+    variants = list(names)
+    for name in names:  # "Sons of the Valley militia" is also "the Sons of the Valley"
+        words = name.split()
+        if len(words) > 2 and fold(words[-1]) in generic:
+            variants.append(" ".join(words[:-1]))
+    candidates = sorted({n for n in [*variants, *data["party_nouns"]] if n and n.strip()},
+                        key=len, reverse=True)
+    for name in candidates:
+        key = re.sub(r"^the\s+", "", fold(name))
+        for m in re.finditer(rf"(?<![\w-]){re.escape(key)}(?![\w-])", folded):
+            if taken & set(range(*m.span())):
+                continue
+            taken.update(range(*m.span()))
+            found.append((m.start(), m.end(), text[m.start():m.end()]))  # as the sentence spells it
+    modifier = re.compile(rf"(?:{_alternation([fold(x) for x in data['modifier_before']])})"
+                          r"\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,4}$")
+    return sorted((s, e, n) for s, e, n in found if not modifier.search(folded[max(0, s - 40):s]))
+
+
+def _before(parties: list[tuple[int, int, str]], at: int, text: str) -> str | None:
+    """The side named nearest before `at` in the same clause (a full stop or ";" ends one)."""
+    for _start, end, name in reversed(parties):
+        if end <= at and not re.search(r"[;.]\s", text[end:at]):
+            return name
+    return None
+
+
+def _after(parties: list[tuple[int, int, str]], at: int) -> str | None:
+    for start, _, name in parties:
+        if start >= at:
+            return name
+    return None
+
+
+def read(place: str, sentence: Sentence, names: list[str]) -> Reading | None:
+    """The sides the sentence gives for `place`, or None when no verb there governs the place."""
+    text = sentence.text
+    places = _place_at(place, text)
+    if not places:
+        return None
+    parties = [p for p in _parties(text, names)
+               if not any(p[0] < pe and ps < p[1] for ps, pe in places)]
+    gained = lost = None
+    rules = []
+    for rule, pattern in _verbs():
+        for m in pattern.finditer(text):
+            if _background_or_aim(text, m.start()):
+                continue
+            if rule == "gain-passive":
+                if gained is None and any(pe <= m.start() and len(text[pe:m.start()].split()) <= 4
+                                          for _, pe in places):
+                    gained = _after(parties, m.end())
+                    rules.append(rule)
+                continue
+            if not any(ps >= m.end() and _governs(text, m.end(), ps) for ps, _ in places):
+                continue
+            side = _before(parties, m.start(), text)
+            if rule == "loss-active" and lost is None:
+                lost = side
+                rules.append(rule)
+            elif rule == "gain-active" and gained is None:
+                gained = side
+                rules.append(rule)
+                # "... wrested control of Mogadishu from the Union of Islamic Courts"
+                for ps, pe in places:
+                    if ps >= m.end() and lost is None and re.match(r",?\s+from\s", text[pe:pe + 8]):
+                        lost = _after(parties, pe)
+    if not rules:
+        return None
+    if same_side(gained, lost):
+        lost = None  # one party both sides: the loss verb was about another place
+    ps, pe = places[0]
+    spelled = text[ps:pe]
+    if fold(spelled) != fold(place):  # only its last word matched: take the name around it
+        around = re.search(r"(?:[A-Z][\w'’]*[\s-]+(?:al-|el-)?)*\S*$", text[:pe])
+        spelled = around.group().strip() if around else spelled
+    return Reading(gained, lost, "+".join(dict.fromkeys(rules)), spelled)
+
+
+def same_side(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    fa, fb = (re.sub(r"^the\s+", "", fold(x)) for x in (a, b))
+    return fa == fb or fa in fb or fb in fa
+
+
+def mentioned(name: str | None, text: str) -> bool:
+    if not name:
+        return False
+    key = re.sub(r"^the\s+", "", fold(name))
+    return bool(key) and re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", fold(text)) is not None
+
+
+def reconcile(reading: Reading, model_gained: str | None, model_lost: str | None,
+              sentence: str) -> tuple[str | None, str | None]:
+    """Sides to report: the verb's where it names one; the model's only where the sentence
+    mentions that side and the verb does not put it on the other side."""
+    gained, lost = reading.gained_by, reading.lost_by
+    for name in (model_gained, model_lost):
+        if not mentioned(name, sentence):
+            continue
+        # The model's side goes where the verb leaves room, whichever slot the model used:
+        # when the verb names the gainer, another side the sentence names is the loser.
+        if same_side(name, gained) or same_side(name, lost):
+            continue
+        if name == model_gained and gained is None and not same_side(name, lost):
+            gained = name
+        elif name == model_lost and lost is None and not same_side(name, gained):
+            lost = name
+    return gained, lost

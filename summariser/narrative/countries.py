@@ -1,0 +1,88 @@
+"""The country of each place, and the country an article reports from.
+
+In order, the first that answers:
+  1. the place is a country or a territory the gazetteer knows ("Nigeria", "Gaza");
+  2. the article ties it to a country: "Kherson, Ukraine", "Syria's Idlib", "Saadiyah in eastern
+     Iraq", "Bunagana ... in the Democratic Republic of Congo" (same sentence, right after it);
+  3. the gazetteer has a city of that name in a country the article names: the home country's,
+     or another's when that city is large (a town of 20,000 shares its name with towns
+     elsewhere; "Kyiv" in a story from Russia does not);
+  4. the article's home country: the country it names most (names and places count twice,
+     demonyms once), with a dateline city deciding a tie.
+The country is written as the article writes it where the article names it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from summariser import gazetteer
+from summariser.entities import fold
+
+LARGE_CITY = 100_000
+_REGION_WORD = r"(?:province|region|state|district|governorate|county|city|town|village|area)"
+_DIRECTION = (r"(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)"
+              r"(?:ern)?\s+)?")
+
+
+def home(article: str, place_names: list[str], dateline: str | None = None) -> str | None:
+    """The code of the country the article reports from, or None when it names none."""
+    score: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for m in gazetteer.mentions(article):
+        score[m.code] += 1 if m.demonym else 2
+        first.setdefault(m.code, m.start)
+    if not score:
+        return None
+    named = set(score)
+    for name in place_names:  # where the story's places are says more than who is named
+        if gazetteer.country_code(name) is None:
+            tied = _tied(name, article)
+            if tied:
+                score[tied] += 3
+            else:
+                for code in gazetteer.city_countries(name) & named:
+                    score[code] += 2
+    if dateline:
+        for code in gazetteer.city_countries(dateline) & named:
+            score[code] += 1
+    return max(score, key=lambda c: (score[c], -first[c]))
+
+
+def _tied(place: str, article: str) -> str | None:
+    """A country the article writes right next to the place (rule 2)."""
+    p = re.escape(place)
+    for m in gazetteer.mentions(article):
+        before = article[max(0, m.start - 120):m.start]
+        after = article[m.end:m.end + 80]
+        if re.search(rf"\b{p}(?:\s+{_REGION_WORD})?(?:,|\s+in|\s+of)\s+(?:the\s+)?{_DIRECTION}$",
+                     before, re.IGNORECASE) and "." not in before[-40:]:
+            if not m.demonym:
+                return m.code
+        if re.match(rf"(?:['’]s)?\s+(?:[a-z-]+\s+){{0,4}}?(?:{_REGION_WORD},?\s+(?:of\s+)?)?{p}\b", after):
+            return m.code  # "Syria's Idlib", "Ukrainian town of Lyman", "Nigerian state of Zamfara"
+    return None
+
+
+def of_place(place: str, article: str, home_code: str | None) -> str | None:
+    """The name of the place's country, or None when nothing answers."""
+    code = gazetteer.country_code(place)
+    if code is None:
+        code = _tied(place, article)
+    if code is None:
+        named = {m.code for m in gazetteer.mentions(article)}
+        if home_code in gazetteer.city_countries(place):
+            code = home_code
+        else:
+            large = gazetteer.city_countries(place, LARGE_CITY) & named
+            if len(large) == 1:
+                code = next(iter(large))
+    if code is None:
+        code = home_code
+    return gazetteer.display_name(code, article) if code else None
+
+
+def same_country(a: str, b: str) -> bool:
+    ca, cb = gazetteer.country_code(a), gazetteer.country_code(b)
+    return ca is not None and ca == cb or fold(a) == fold(b)

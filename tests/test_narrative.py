@@ -1,0 +1,116 @@
+"""Changes of control, countries and the lead, each read from the article's own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from summariser.narrative import control, countries, lead
+from summariser.text import Sentence
+
+
+def _read(place: str, text: str, names: list[str]) -> control.Reading | None:
+    return control.read(place, Sentence(0, len(text), text), names)
+
+
+@pytest.mark.parametrize(("place", "text", "names", "gained", "lost"), [
+    # active gain: the gainer stands before the verb
+    ("Hadra", "The Sons of the Valley seized the district's main town, also called Hadra, on June 2.",
+     ["Sons of the Valley militia", "Government troops"], "Sons of the Valley", None),
+    # passive gain: the gainer follows "by" / "fell to"
+    ("Aleppo", "Aleppo fell to the rebels on Friday.", ["rebels"], "rebels", None),
+    ("Kessa", "Kessa was captured by the Wari Front after a week of fighting.", ["Wari Front", "army"],
+     "Wari Front", None),
+    # active loss: the loser stands before the verb
+    ("Lyman", "The Russian Defense Ministry says it has withdrawn its troops from the strategic "
+              "eastern Ukrainian town of Lyman.", ["Russian Defense Ministry", "Kyiv"],
+     None, "Russian Defense Ministry"),
+    # a party inside "backed by ..." / "known as ..." is not the side that acted
+    ("Saadiyah", "Iraqi security forces backed by Shiite militias and Kurdish security forces, known "
+                 "as Peshmerga, managed to retake control of the town of Saadiyah.",
+     ["Iraqi security forces", "Shiite militias", "Kurdish security forces", "Peshmerga"],
+     "Iraqi security forces", None),
+    # "... from <loser>" after the place names the loser
+    ("Mogadishu", "Government troops wrested control of Mogadishu from the Union of Islamic Courts.",
+     ["Government troops", "Union of Islamic Courts"], "Government troops", "Union of Islamic Courts"),
+])
+def test_the_verbs_voice_decides_each_side(place: str, text: str, names: list[str],
+                                          gained: str | None, lost: str | None) -> None:
+    reading = _read(place, text, names)
+    assert reading is not None
+    assert (reading.gained_by, reading.lost_by) == (gained, lost)
+
+
+@pytest.mark.parametrize(("place", "text"), [
+    ("Wollega", "The attack by the Oromo Liberation Army (OLA) took place on Sunday in Wollega."),
+    ("Heet", "Forces carried out an offensive from al-Baghdadi to free the nearby town of Heet."),
+    ("Mogadishu", "Violence has ramped up since government troops in late 2006 wrested control of "
+                  "Mogadishu."),
+    ("Grozny", "Gunmen seized three vehicles in the village of Shalazhi and drove them to Grozny."),
+    ("Kessra", "The militia that has besieged Kessra's southern districts since April denied it."),
+])
+def test_no_reading_without_a_completed_change_of_that_place(place: str, text: str) -> None:
+    assert _read(place, text, ["Oromo Liberation Army", "OLA", "Forces", "Gunmen", "militia"]) is None
+
+
+def test_a_misspelt_place_is_reported_as_the_sentence_spells_it() -> None:
+    reading = _read("Maraet al-Numan", "Regime forces on Tuesday recaptured most of Maaret al-Numan.",
+                    ["Regime forces"])
+    assert reading is not None and reading.place == "Maaret al-Numan"
+
+
+def test_reconcile_keeps_the_verbs_sides_and_only_model_sides_the_sentence_names() -> None:
+    sentence = "Rebel forces have entered Hama."
+    reading = _read("Hama", sentence, ["rebel forces", "Syrian army"])
+    assert reading is not None
+    # The model swapped the sides: the verb wins, and the army the sentence never names is dropped.
+    assert control.reconcile(reading, "Syrian army", "rebel forces", sentence) == ("Rebel forces", None)
+
+
+def test_countries_of_places() -> None:
+    article = ("Separatists attacked the village of Obonyi II in the Southwest Region of Cameroon. "
+               "Some people fled into Nigeria. Fighting also hit Aleppo, Syria's second city.")
+    home = countries.home(article, ["Obonyi II", "Southwest Region", "Nigeria"])
+    assert home == "CM"
+    assert countries.of_place("Nigeria", article, home) == "Nigeria"  # a country is its own
+    assert countries.of_place("Aleppo", article, home) == "Syria"  # tied by "Syria's"
+    assert countries.of_place("Obonyi II", article, home) == "Cameroon"  # the home country
+    assert countries.of_place("Obonyi II", "No country here.", None) is None
+
+
+ARTICLE = (
+    "Home | World | Africa\n"
+    "Gunmen kill dozens of civilians in anglophone Cameroon\n"
+    "KOLA, March 3 (Wire) — Twenty-four civilians have been killed and around 60 wounded in an "
+    "attack by separatist gunmen in a troubled anglophone region of Cameroon, the mayor said.\n"
+    "Separatists on Sunday attacked the village of Obonyi II in the Southwest Region near the "
+    "border with Nigeria, mayor Ekwalle Martin said on Tuesday.\n")
+
+
+def test_headline_is_the_title_and_the_summary_the_lead_without_its_dateline() -> None:
+    headline = lead.headline(ARTICLE, ["Cameroon", "separatists"])
+    assert headline == "Gunmen kill dozens of civilians in anglophone Cameroon"
+    summary = lead.summary(ARTICLE, headline)
+    assert summary.startswith("Twenty-four civilians have been killed")
+    assert "KOLA" not in summary and "Home" not in summary
+
+
+def test_a_title_naming_none_of_the_briefs_names_gives_way_to_the_lead() -> None:
+    article = ("Government-Allied Forces Leave Yemeni City, Rebels Re-Enter\n"
+               "Forces loyal to the government have withdrawn from the port city of Hodeida, "
+               "allowing the rebels to retake key positions there, officials said.\n")
+    assert lead.headline(article, ["Hodeida", "Houthis"]).startswith("Forces loyal to the government")
+
+
+def test_photo_captions_and_hard_wrapped_copy() -> None:
+    caption = ("Rebels in Central African Republic seize another town\n"
+               "Government security forces drive past a demonstration in downtown Bangui, Central "
+               "African Republic Saturday, Jan. 5, 2013. The U.N. Security Council urged rebels to "
+               "halt their military offensive and withdraw from the cities they have seized.\n")
+    assert lead.summary(caption, lead.headline(caption)).startswith("The U.N. Security Council")
+    wrapped = ("Islamist rebels\nin Syria have retaken a town from government forces,\n"
+               "activists said on Friday, in part of an offensive along the main highway.\n")
+    assert lead.summary(wrapped, "").startswith("Islamist rebels in Syria have retaken a town")
+
+
+def test_no_prose_gives_empty_strings() -> None:
+    assert lead.headline("Home\nMenu") == "" and lead.summary("Home\nMenu", "") == ""
