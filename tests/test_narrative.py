@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from summariser.schemas.brief import Actor
 
-from summariser.narrative import control, countries, lead
+from summariser.narrative import control, countries, lead, roles
 from summariser.text import Sentence
 
 
@@ -114,3 +115,30 @@ def test_photo_captions_and_hard_wrapped_copy() -> None:
 
 def test_no_prose_gives_empty_strings() -> None:
     assert lead.headline("Home\nMenu") == "" and lead.summary("Home\nMenu", "") == ""
+
+
+def _roles(text: str, actors: list[tuple[str, str, str]],
+           reporters: tuple[str, ...] = ()) -> dict[str, str]:
+    found = [Actor(name=n, type=t, role=r) for n, t, r in actors]  # type: ignore[arg-type]
+    tallies = roles.votes(found, [Sentence(0, len(text), text)])
+    return {a.name: roles.decide(a, tallies[a.name], reporters) for a in found}
+
+
+def test_who_attacked_whom_follows_the_verbs_voice() -> None:
+    text = ("Insurgents ambushed an army convoy near Ndoro on Monday, the defence ministry said. "
+            "Two soldiers were killed by the Wari Front. An attack by the Wari Front on the police "
+            "followed.")
+    got = _roles(text, [("Insurgents", "non-state armed group", "target"),
+                        ("army", "state forces", "attacker"),
+                        ("Wari Front", "non-state armed group", "other"),
+                        ("police", "state forces", "other"),
+                        ("defence ministry", "government", "other")])
+    assert got == {"Insurgents": "attacker", "army": "target", "Wari Front": "attacker",
+                   "police": "target", "defence ministry": "source"}
+
+
+def test_no_vote_keeps_the_models_role_and_a_credited_figure_makes_a_source() -> None:
+    got = _roles("The town was quiet on Tuesday.", [("rebels", "non-state armed group", "backer"),
+                                                    ("UNHCR", "international organisation", "other")],
+                 reporters=("UNHCR",))
+    assert got == {"rebels": "backer", "UNHCR": "source"}

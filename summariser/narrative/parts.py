@@ -12,7 +12,7 @@ import re
 
 from summariser import mentions
 from summariser.entities import aliases_for, backers_for, fold, is_claimed, split_name
-from summariser.narrative import actor_types, control, countries
+from summariser.narrative import actor_types, control, countries, roles
 from summariser.schemas.brief import Actor, Casualty, ControlChange, Displacement, Location
 from summariser.schemas.llm import Overview
 from summariser.text import Sentence, body_spans
@@ -70,6 +70,12 @@ def actors(ov: Overview, article: str, warnings: list[str], places: list[Locatio
             role = "backer" if found.type == "foreign state or forces" else "other"
             out.append(_actor(found.name, [], typ, role, article))
     return out
+
+
+def with_roles(found: list[Actor], sentences: list[Sentence], reporters: list[str]) -> list[Actor]:
+    """Each actor's role from who attacked whom in the article (narrative.roles)."""
+    tallies = roles.votes(found, sentences)
+    return [a.model_copy(update={"role": roles.decide(a, tallies[a.name], reporters)}) for a in found]
 
 
 def _actor(name: str, aliases: list[str], typ: str, role: str, article: str) -> Actor:
