@@ -16,7 +16,7 @@ COUNTRIES = load("countries")
 
 
 def test_every_lexicon_file_loads_and_an_unknown_one_is_a_clear_error() -> None:
-    assert {p.stem for p in files()} == {"actors", "control", "countries", "lead"}
+    assert {p.stem for p in files()} == {"actors", "control", "countries", "lead", "roles"}
     for path in files():
         assert load(path.stem)
     with pytest.raises(KeyError, match="no lexicon file 'nope'"):
