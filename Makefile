@@ -56,6 +56,7 @@ eval: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check summariser schemas tests benchmarks
 	$(VENV)/bin/mypy summariser
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) build *.egg-info reports

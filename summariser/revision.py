@@ -18,9 +18,8 @@ import hashlib
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
-_NOT_BRIEF_CODE = ("cli.py", "batch.py", "batch_command.py", "batch_report.py", "workers.py",
-                   "render.py", "weights.py", "inputs.py")
-_NOT_BRIEF_DIRS = ("evaluation", "testing", "backends", "__pycache__")
+_NOT_BRIEF_CODE = ("cli.py", "batch_command.py", "render.py", "weights.py", "inputs.py")
+_NOT_BRIEF_DIRS = ("evaluation", "testing", "backends", "batch", "__pycache__")
 
 
 def brief_sources(package: Path = _PACKAGE) -> list[Path]:

@@ -35,17 +35,17 @@ from summariser.batch import (
     REPORT_MD,
     BatchLocked,
     TerminalProgress,
-    _FolderLock,
     effective_concurrency,
     effective_workers,
     run_batch,
 )
+from summariser.batch.files import _FolderLock
+from summariser.batch.pool import ForkedPool, split_threads
 from summariser.batch_command import BatchHooks, batch_command
 from summariser.config import Config
 from summariser.errors import BackendError, ConfigError, ExtractionFailed, InputError
 from summariser.inputs import Article, InputSource, Record
 from summariser.testing import FaultSchedule, MockOpenAIServer
-from summariser.workers import ForkedPool, split_threads
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -27,6 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from summariser.batch.outcomes import _call, _Outcome
 from summariser.errors import BackendError, ConfigError, SummariserError
 
 if TYPE_CHECKING:
@@ -71,7 +72,6 @@ def _as_fields(exc: BaseException) -> _Portable:
 
 
 def _rebuilt(p: _Portable) -> Any:
-    from summariser.batch import _Outcome
     from summariser.schemas.brief import Brief
 
     if p.brief_json is not None:
@@ -87,8 +87,6 @@ def _rebuilt(p: _Portable) -> Any:
 
 
 def _child(brief_fn: Callable[[str], Any], threads: int, tasks: Any, results: Any) -> None:
-    from summariser.batch import _call
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     slots = threading.BoundedSemaphore(threads)
 
@@ -158,7 +156,7 @@ class ForkedPool:
         task_id = next(self._ids)
         with self._lock:
             if self._broken is not None:
-                from summariser.batch import _Outcome
+                from summariser.batch.outcomes import _Outcome
                 future.set_result(_Outcome(error=WorkerDied(self._broken)))
                 return future
             self._futures[task_id] = future
@@ -193,11 +191,11 @@ class ForkedPool:
                 try:
                     future.set_result(_rebuilt(portable))
                 except Exception as exc:  # a brief that does not validate here: an error record
-                    from summariser.batch import _Outcome
+                    from summariser.batch.outcomes import _Outcome
                     future.set_result(_Outcome(error=exc))
 
     def _fail_all(self, why: str) -> None:
-        from summariser.batch import _Outcome
+        from summariser.batch.outcomes import _Outcome
 
         dead = [f"{p.name} (exit {p.exitcode})" for p in self._procs if not p.is_alive()]
         log.error("%s: %s; articles in flight become error records", why, ", ".join(dead))

@@ -6,7 +6,7 @@ lines and never become paths):
 * ``briefs.jsonl`` — one line per briefed article: ``{"id", "url", "title", "published", "brief"}``
 * ``errors.jsonl`` — the *current* failures, one line per article that could not be briefed:
   ``{"id", "error_class", "message", "attempts", "usage", ...}``
-* ``report.json`` / ``report.md`` — counts, tokens, cost and the digest (see batch_report)
+* ``report.json`` / ``report.md`` — counts, tokens, cost and the digest (see batch.report)
 * ``.batch.lock`` — held while a run writes, so two runs (an overlapping cron job) never share
   the folder
 
@@ -23,313 +23,47 @@ come back to the main thread, which alone writes.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from dataclasses import asdict
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from summariser.batch_report import build_digest, dumps_report, render_markdown
-from summariser.errors import BackendError, ConfigError, SummariserError
+from summariser.batch.files import (
+    BRIEFS_FILE,
+    ERRORS_FILE,
+    REPORT_JSON,
+    REPORT_MD,
+    Repairs,
+    _FolderLock,
+    _LineAppender,
+    _utf8,
+    _write_atomic,
+    dumps_line,
+    iter_jsonl,
+)
+from summariser.batch.outcomes import BatchResult, BriefFn, RunCounts, _call, _now, _Outcome, _usage_dict
+from summariser.batch.pool import ForkedPool, WorkerDied
+from summariser.batch.progress import ProgressSink
+from summariser.batch.report import build_digest, dumps_report, render_markdown
+from summariser.errors import BackendError, ConfigError
 from summariser.inputs import Article, InputProblem, InputSource, open_source
-from summariser.workers import ForkedPool, WorkerDied
 
 if TYPE_CHECKING:
     from summariser.config import Config
-    from summariser.schemas.brief import Brief
 
 log = logging.getLogger(__name__)
 
-BRIEFS_FILE = "briefs.jsonl"
-ERRORS_FILE = "errors.jsonl"
-REPORT_JSON = "report.json"
-REPORT_MD = "report.md"
-LOCK_FILE = ".batch.lock"
-
-BriefFn = Callable[[str], "Brief"]
 IsCached = Callable[[str], bool]
 
 # This many BackendErrors in a row with no success in between means the endpoint is down, not
 # that these articles are hard: stop instead of marking the whole feed as failed.
 MAX_CONSECUTIVE_BACKEND_ERRORS = 25
 
-
-class BatchLocked(SummariserError):
-    """Another batch run is writing to the same output folder."""
-
-
-# ----------------------------------------------------------------------------------------------
-# results
-
-
-@dataclass
-class RunCounts:
-    """What one run did. In a dry run, ``briefed`` is what would be briefed."""
-
-    inputs: int = 0
-    briefed: int = 0
-    errors: int = 0
-    cached: int = 0
-    skipped_done: int = 0
-    retried: int = 0
-    recovered: int = 0
-    input_problems: int = 0
-    deferred: int = 0  # dry run only: articles left over by --limit
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-
-    @property
-    def processed(self) -> int:
-        """Inputs that needed work this run and are finished (briefed or recorded as failed)."""
-        return self.briefed + self.errors
-
-
-@dataclass
-class BatchResult:
-    """Outcome of run_batch: this run's counts plus the state of the output folder after it."""
-
-    counts: RunCounts
-    status: str  # complete | limit_reached | interrupted | aborted | dry_run
-    final_briefs: int
-    final_errors: int
-    final_errors_by_class: dict[str, int]
-    errors_by_class: dict[str, int]  # this run's
-    wall_time_s: float
-    cost_estimate_usd: float | None = None
-    cached_known: bool = True  # dry run: False when no is_cached function was available
-    status_detail: str | None = None
-    report: dict[str, Any] | None = None
-
-    @property
-    def exit_code(self) -> int:
-        """0 when nothing is failing, 1 when some inputs are in errors.jsonl (or the run stopped
-        early on a systemic failure)."""
-        if self.status == "dry_run":
-            return 0
-        return 1 if self.final_errors or self.status == "aborted" else 0
-
-
-# ----------------------------------------------------------------------------------------------
-# progress
-
-
-class ProgressSink(Protocol):
-    """Receives counts as the run goes; all calls come from the main thread."""
-
-    def start(self, total: int | None) -> None: ...
-
-    def update(self, counts: RunCounts) -> None: ...
-
-    def finish(self, counts: RunCounts) -> None: ...
-
-
-def _duration(seconds: float) -> str:
-    seconds = int(seconds)
-    if seconds >= 3600:
-        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
-    if seconds >= 60:
-        return f"{seconds // 60}m{seconds % 60:02d}s"
-    return f"{seconds}s"
-
-
-class TerminalProgress:
-    """A live one-line display with rate and ETA on a TTY; plain log lines otherwise.
-
-    Plain lines (for cron mail and CI logs) come every ``every_n`` finished articles or every
-    ``every_s`` seconds, whichever is first.
-    """
-
-    def __init__(self, stream: IO[str] | None = None, *, tty: bool | None = None,
-                 every_n: int = 100, every_s: float = 30.0, clock: Callable[[], float] = time.monotonic):
-        self.stream = stream if stream is not None else sys.stderr
-        self.tty = self.stream.isatty() if tty is None else tty
-        self.every_n = every_n
-        self.every_s = every_s
-        self.clock = clock
-        self.total: int | None = None
-        self.t0 = self.last_t = clock()
-        self.last_n = 0
-
-    def start(self, total: int | None) -> None:
-        self.total = total
-        self.t0 = self.last_t = self.clock()
-        if not self.tty:
-            self._write(f"batch: starting, {total if total is not None else 'unknown'} to do")
-
-    def line(self, counts: RunCounts) -> str:
-        """The status text for the current counts."""
-        done = counts.processed
-        elapsed = max(self.clock() - self.t0, 1e-9)
-        rate = done / elapsed
-        parts = []
-        if self.total:
-            parts.append(f"{done}/{self.total} ({100 * min(done / self.total, 1):.0f}%)")
-        else:
-            parts.append(f"{done} done")
-        parts.append(f"{rate:.2f}/s" if rate < 10 else f"{rate:.0f}/s")
-        if self.total and rate > 0 and done < self.total:
-            parts.append(f"ETA {_duration((self.total - done) / rate)}")
-        parts.append(f"{counts.briefed} briefed ({counts.cached} cached)")
-        parts.append(f"{counts.errors} errors")
-        if counts.skipped_done:
-            parts.append(f"{counts.skipped_done} already done")
-        return "batch: " + " | ".join(parts)
-
-    def update(self, counts: RunCounts) -> None:
-        now = self.clock()
-        if self.tty:
-            if now - self.last_t >= 0.2:  # repainting faster than the eye wastes the terminal
-                self.last_t = now
-                self._write("\r\033[K" + self.line(counts), nl=False)
-        elif counts.processed - self.last_n >= self.every_n or now - self.last_t >= self.every_s:
-            self.last_t, self.last_n = now, counts.processed
-            self._write(self.line(counts))
-
-    def finish(self, counts: RunCounts) -> None:
-        self._write(("\r\033[K" if self.tty else "") + self.line(counts))
-
-    def _write(self, text: str, nl: bool = True) -> None:
-        self.stream.write(text + ("\n" if nl else ""))
-        self.stream.flush()
-
-
-# ----------------------------------------------------------------------------------------------
-# JSON lines on disk
-
-
-def dumps_line(obj: dict[str, Any]) -> bytes:
-    """One JSON line. U+2028/U+2029 are escaped: some JSONL readers split lines on them.
-
-    A lone surrogate (a feed line's ``"\\ud800"`` escape, or model output) cannot be UTF-8; it
-    is written as its JSON escape, which reads back as the same string, instead of crashing the
-    run (and every re-run) on that one article.
-    """
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    return _utf8(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n")
-
-
-def _utf8(text: str) -> bytes:
-    # Only lone surrogates fail to encode, and they only occur inside JSON strings, where
-    # backslashreplace's "\\udXXX" is exactly their JSON escape.
-    return text.encode("utf-8", errors="backslashreplace")
-
-
-@dataclass
-class Repairs:
-    partial_lines_dropped: int = 0
-    corrupt_lines: int = 0
-
-
-def iter_jsonl(path: Path, *, repair: bool = False, repairs: Repairs | None = None
-               ) -> Iterator[dict[str, Any]]:
-    """Yield the JSON objects of a JSONL output file, tolerating damage from a crash.
-
-    A trailing line without its newline is an interrupted write: it is skipped and, with
-    ``repair``, truncated away so the next append starts on a fresh line. Unreadable complete
-    lines are counted in ``repairs`` and skipped.
-    """
-    repairs = repairs if repairs is not None else Repairs()
-    if not path.exists():
-        return
-    good_end = 0
-    partial = False
-    with open(path, "rb") as fh:
-        for raw in fh:
-            if not raw.endswith(b"\n"):
-                partial = True
-                break
-            good_end += len(raw)
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except ValueError:
-                repairs.corrupt_lines += 1
-                continue
-            if isinstance(obj, dict) and isinstance(obj.get("id"), str):
-                yield obj
-            else:
-                repairs.corrupt_lines += 1
-    if partial:
-        repairs.partial_lines_dropped += 1
-        if repair:
-            log.warning("%s: dropping a partial last line left by an interrupted run", path)
-            os.truncate(path, good_end)
-
-
-class _LineAppender:
-    """Appends whole lines: one os.write on an O_APPEND descriptor, then fsync."""
-
-    def __init__(self, path: Path):
-        flags = (os.O_WRONLY | os.O_APPEND | os.O_CREAT
-                 | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
-        self.fd = os.open(path, flags, 0o644)
-
-    def append(self, obj: dict[str, Any]) -> None:
-        data = dumps_line(obj)
-        written = os.write(self.fd, data)
-        # A regular-file write is whole in practice; finish a short one rather than corrupt.
-        while written < len(data):
-            written += os.write(self.fd, data[written:])
-        os.fsync(self.fd)
-
-    def close(self) -> None:
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so readers see the old or the new file, never half."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
-        dfd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-
-
-class _FolderLock:
-    """An exclusive, non-blocking lock on the output folder (POSIX flock; no-op elsewhere)."""
-
-    def __init__(self, out_dir: Path):
-        self.path = out_dir / LOCK_FILE
-        self.fh: IO[bytes] | None = None
-
-    def __enter__(self) -> _FolderLock:
-        try:
-            import fcntl
-        except ImportError:  # Windows: no flock; overlapping runs are the operator's concern
-            return self
-        self.fh = open(self.path, "ab")
-        try:
-            fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            self.fh.close()
-            self.fh = None
-            raise BatchLocked(
-                f"another batch run is writing to {self.path.parent}; wait for it to finish "
-                "(or give a different --out)"
-            ) from exc
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        # The lock file stays: deleting it would let a third run lock a different inode.
-        if self.fh is not None:
-            self.fh.close()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -357,35 +91,6 @@ def effective_workers(requested: int | None, concurrency: int) -> int:
         requested = min(os.cpu_count() or 1, concurrency // REQUESTS_PER_PROCESS)
     return max(1, min(requested, concurrency))
 
-
-@dataclass
-class _Outcome:
-    brief: Brief | None = None
-    error: Exception | None = None
-
-
-def _call(brief_fn: BriefFn, text: str) -> _Outcome:
-    # Every Exception becomes an error record: one odd article must not stop a night's run.
-    # KeyboardInterrupt / SystemExit are not Exceptions and still stop the run.
-    try:
-        brief = brief_fn(text)
-    except Exception as exc:
-        return _Outcome(error=exc)
-    from summariser.schemas.brief import Brief
-
-    if not isinstance(brief, Brief):
-        return _Outcome(error=TypeError(f"brief function returned {type(brief).__name__}, "
-                                        "not a Brief"))
-    return _Outcome(brief=brief)
-
-
-def _usage_dict(usage: Any) -> dict[str, int]:
-    return {"prompt_tokens": int(getattr(usage, "prompt_tokens", 0) or 0),
-            "completion_tokens": int(getattr(usage, "completion_tokens", 0) or 0)}
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class _Run:
