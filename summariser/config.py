@@ -60,6 +60,10 @@ class Config(BaseModel):
     cache_size_limit_bytes: int = 2**30
     n_ctx: int = 8192
     n_threads: int | None = None
+    # The longest article briefed (characters, after HTML is converted to text). Longer input is
+    # an InputError (in a batch: one error record) instead of hours of model time: 300,000
+    # characters is ~75,000 tokens, ten parts of the default context, ~30 minutes on 2 cores.
+    max_article_chars: int = Field(default=300_000, gt=0)
     # llama.cpp's CPU code path (summariser.backends.cpu): auto picks the fastest safe one.
     cpu_path: CpuPathName = "auto"
     # The embedded model in a child process (a native crash costs one article) or inline.
@@ -94,6 +98,8 @@ class Config(BaseModel):
             values["cpu_path"] = env["SUMMARISER_CPU_PATH"]
         if env.get("SUMMARISER_LLAMA_ISOLATION"):
             values["llama_isolation"] = env["SUMMARISER_LLAMA_ISOLATION"]
+        if env.get("SUMMARISER_MAX_ARTICLE_CHARS"):
+            values["max_article_chars"] = env["SUMMARISER_MAX_ARTICLE_CHARS"]
         values.update({k: v for k, v in overrides.items() if v is not None})
         # A base URL or an explicit remote model name implies the OpenAI-compatible backend
         # unless a backend was chosen explicitly.

@@ -16,8 +16,10 @@ from summariser.backends.base import Backend
 from summariser.cache import BriefCache, cache_key, schema_hash
 from summariser.chunking import max_article_chars, merge_briefs, split_article
 from summariser.config import Config
+from summariser.errors import InputError
 from summariser.grounding import locate
-from summariser.pipeline import STRATEGIES, Run
+from summariser.model_calls import Run
+from summariser.pipeline import STRATEGIES
 from summariser.prompting import load_prompts
 from summariser.revision import pipeline_revision
 from summariser.schemas.brief import Brief, Meta
@@ -119,12 +121,17 @@ def summarise(text: str, config: Config | None = None, *, backend: Backend | Non
         backend: use this backend instead of the one the config names (tests pass a FakeBackend).
 
     Raises:
-        InputError: the text is empty or not text. ConfigError: settings are unusable.
+        InputError: the text is empty, not text, or longer than config.max_article_chars.
+        ConfigError: settings are unusable.
         ExtractionFailed: the model's output never validated. BackendError: the endpoint
         could not be reached or kept failing. All are SummariserError subclasses.
     """
     config = config or Config.from_env()
     article = validate_article(text)
+    if len(article) > config.max_article_chars:
+        raise InputError(f"The article is {len(article):,} characters; the limit is "
+                         f"{config.max_article_chars:,} (max_article_chars, "
+                         "SUMMARISER_MAX_ARTICLE_CHARS). Split it or raise the limit.")
     started = time.perf_counter()
     key = _key(article, config, backend)
     cache = _cache_for(str(config.resolved_cache_dir), config.cache_size_limit_bytes) \
