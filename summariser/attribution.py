@@ -43,6 +43,7 @@ _NOT_SUBJECT = re.compile(
     r"its|their|his|her|our|known|referring|speaking|citing|quoting)\b"  # "its clinic"
     r"|^[a-z]+ing\b",
     re.IGNORECASE)
+_FUNCTION_WORD = re.compile(r"^(?:an?|the|it|its|this|that|these|those|some|one)$", re.IGNORECASE)
 _TRAILING = re.compile(r"\s+(?:on|in|at|late|early|last|this)\b.*$", re.IGNORECASE)
 
 
@@ -52,8 +53,8 @@ def _clean(source: str) -> str | None:
     words = source.split()
     if not words or len(words) > 8 or _NOT_SUBJECT.search(source) or any(c.isdigit() for c in source):
         return None
-    if fold(source) in _ANAPHORS:
-        return None
+    if fold(source) in _ANAPHORS or _FUNCTION_WORD.match(source):
+        return None  # "An estimated 85 ...": no source at all
     return source
 
 

@@ -205,7 +205,7 @@ def merge_briefs(parts: Sequence[tuple[int, Brief]], article: str) -> Brief:
     controls = _unique(controls, lambda c: (fold(c.place), c.gained_by, c.lost_by, c.evidence))
     briefs = [b for _, b in ordered]
     warnings.append(split_warning(len(parts)))
-    from summariser.pipeline import conflicting_tolls
+    from summariser.figures import conflicting_tolls
 
     warnings.extend(conflicting_tolls(casualties))
     return Brief(

@@ -137,6 +137,48 @@ def city_countries(name: str, min_population: int = 0) -> frozenset[str]:
     return frozenset(code for code, people in found.items() if people >= min_population)
 
 
+_REGION_SUFFIX = re.compile(r"\s+(?:province|region|state|governorate|district|department|oblast|"
+                            r"county|prefecture|sheng|shi|regional state|division)$")
+_COMPASS = {"nord": "north", "sud": "south", "est": "east", "ouest": "west", "norte": "north",
+            "sur": "south", "centre": "central", "centro": "central"}
+
+
+def _region_keys(name: str) -> set[str]:
+    """Folded forms a subdivision goes by: "Kharkivska oblast" is also "Kharkiv", "Nord-Kivu"
+    also "North Kivu", "Michoacán de Ocampo" also "Michoacan"."""
+    key = _REGION_SUFFIX.sub("", re.sub(r"^the\s+", "", fold(name)))
+    keys = {key, re.sub(r"^(?:al|el|ad|ash|as|an)[\s-]+", "", key)}  # "Al Anbar" is "Anbar"
+    if key.endswith("ka"):  # Ukrainian adjective forms: "Kharkivska", "Donetska"
+        keys |= {key[:-3] if key.endswith("ska") else key, key[:-1]}
+    keys.add(re.sub(r"\s+de\s+\w+$", "", key))
+    words = re.split(r"[\s-]+", key)
+    if words and words[0] in _COMPASS:
+        keys.add(" ".join([_COMPASS[words[0]], *words[1:]]))
+    keys |= {re.sub(r"[\s-]+", "", k) for k in list(keys)}  # "South-West" is "Southwest"
+    return {k for k in keys if len(k) > 2}
+
+
+@functools.cache
+def _regions() -> dict[str, frozenset[str]]:
+    """Folded subdivision name (ISO 3166-2, from pycountry) -> the codes of its countries."""
+    import pycountry
+
+    index: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        for key in _region_keys(sub.name):
+            index.setdefault(key, set()).add(sub.country_code)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+def region_countries(name: str) -> frozenset[str]:
+    """Codes of the countries with a province, state or region called `name` ("Idlib",
+    "Kharkiv region", "North Kivu")."""
+    found: set[str] = set()
+    for key in _region_keys(name):
+        found |= _regions().get(key, frozenset())
+    return frozenset(found)
+
+
 def counted(text: str) -> Counter[str]:
     """How often the text names each country (by name, territory or demonym)."""
     return Counter(m.code for m in mentions(text))

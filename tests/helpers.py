@@ -19,8 +19,8 @@ from summariser.schemas.llm import FigureDecision, Overview, SingleBrief
 
 from summariser.backends.base import LLMRequest, LLMResult
 from summariser.backends.fake import FakeBackend
+from summariser.candidates import Candidate, find_candidates
 from summariser.errors import ExtractionFailed
-from summariser.pipeline import Candidate, find_candidates
 from summariser.testing import instance_from_schema
 
 KILLED_SENTENCE = ("KYIV (Reuters) - Russian shelling killed at least 12 civilians in Kharkiv on Monday, "

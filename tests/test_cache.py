@@ -11,7 +11,7 @@ import pytest
 from helpers import ARTICLE, RecordingFake, http_responder_for, responder_for
 from summariser.schemas.brief import Brief
 
-from summariser import Config, core, is_cached, pipeline, prompting, summarise
+from summariser import Config, core, is_cached, model_calls, prompting, summarise
 from summariser.backends import llama
 from summariser.backends.fake import FakeBackend
 from summariser.cache import BriefCache, cache_key, normalise_article
@@ -260,7 +260,7 @@ def test_api_key_is_never_in_a_cache_key_or_value(cache_dir: Path, monkeypatch: 
         return key
 
     monkeypatch.setattr(core, "cache_key", spy("brief", core.cache_key))  # the brief's key
-    monkeypatch.setattr(pipeline, "call_key", spy("call", pipeline.call_key))  # each call's key
+    monkeypatch.setattr(model_calls, "call_key", spy("call", model_calls.call_key))  # each call's key
     with MockOpenAIServer(responder=http_responder_for()) as server:
         config = Config(api_key=secret, backend="openai", base_url=server.base_url, model="mock")
         brief = summarise(ARTICLE, config)

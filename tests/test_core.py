@@ -17,7 +17,7 @@ from helpers import (
 from summariser.schemas.brief import Brief, Usage
 
 from summariser import Config, InputError, summarise
-from summariser.pipeline import find_candidates
+from summariser.candidates import find_candidates
 
 FOCUSED = Config(backend="fake", strategy="focused", use_cache=False)
 

@@ -9,14 +9,14 @@ import pytest
 
 from summariser import gazetteer
 from summariser.entities import fold
-from summariser.lexicon import files, load
+from summariser.lexicon import files, load, noun_class, plural
 from summariser.narrative import actor_types
 
 COUNTRIES = load("countries")
 
 
 def test_every_lexicon_file_loads_and_an_unknown_one_is_a_clear_error() -> None:
-    assert {p.stem for p in files()} == {"actors", "control", "countries", "lead", "roles"}
+    assert {p.stem for p in files()} == {"actors", "control", "countries", "lead", "people", "roles"}
     for path in files():
         assert load(path.stem)
     with pytest.raises(KeyError, match="no lexicon file 'nope'"):
@@ -106,3 +106,34 @@ def test_a_name_no_rule_knows_keeps_the_models_type() -> None:
     assert actor_types.decide("Kivara Conflict Monitor", "monitor or NGO", None) == \
         actor_types.Decision("monitor or NGO", "monitor-or-ngo")
     assert actor_types.decide("Zorvath", "other", None) == actor_types.Decision("other", "model")
+
+
+@pytest.mark.parametrize(("singular", "expected"), [
+    ("soldier", "soldiers"), ("militiaman", "militiamen"), ("child", "children"), ("family", "families"),
+    ("police", "police"), ("person", "people"), ("witness", "witnesses"), ("boy", "boys"),
+])
+def test_plural(singular: str, expected: str) -> None:
+    assert plural(singular) == expected
+
+
+def test_people_classes_do_not_overlap_and_the_pipeline_reads_them() -> None:
+    from summariser import figures
+
+    classes = {key: noun_class("people", key) for key in ("civilian", "combatant", "unspecified")}
+    assert not classes["civilian"] & classes["combatant"]
+    assert not (classes["civilian"] | classes["combatant"]) & classes["unspecified"]
+    assert {"policemen", "terrorists", "soldiers", "militiamen"} <= classes["combatant"]
+    assert {"children", "villagers", "women"} <= classes["civilian"]
+    assert figures.COMBATANT_NOUNS == classes["combatant"]
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    ("Kharkiv region", "UA"), ("Donetsk region", "UA"), ("North Kivu", "CD"), ("Idlib", "SY"),
+    ("Anbar province", "IQ"), ("Zamfara state", "NG"), ("Michoacan", "MX"), ("Shan State", "MM"),
+])
+def test_regions_are_read_from_iso_3166_2_under_the_names_copy_uses(name: str, code: str) -> None:
+    assert code in gazetteer.region_countries(name)
+
+
+def test_an_unknown_region_has_no_country() -> None:
+    assert gazetteer.region_countries("Marrowgate province") == frozenset()

@@ -25,6 +25,7 @@ from summariser.backends.base import LLMRequest
 from summariser.backends.fake import FakeBackend
 from summariser.batch import dumps_line, iter_jsonl
 from summariser.cache import normalise_article
+from summariser.candidates import find_candidates
 from summariser.chunking import max_article_chars, merge_briefs, split_article, split_warning
 from summariser.config import Config
 from summariser.core import summarise
@@ -32,7 +33,6 @@ from summariser.errors import InputError
 from summariser.grounding import check_figure, number_in_evidence
 from summariser.inputs import Article, InputProblem, JsonlSource, prepare_text, published_day, sanitise_id
 from summariser.numbers import parse_count, stated_values
-from summariser.pipeline import find_candidates
 from summariser.testing import instance_from_schema
 from summariser.text import body_spans, html_to_text
 
@@ -550,8 +550,7 @@ def _obedient_answer(request: LLMRequest) -> Any:
     model = request.response_model
     answer = instance_from_schema(model.model_json_schema())
     if "topic" in answer:
-        answer.update(topic="armed conflict", headline="Shelling in the north",
-                      summary="Officials reported deaths.")
+        answer.update(topic="armed conflict")
     if "kind" in answer:
         answer.update(kind="killed", reported_by="officials")
     return model.model_validate(answer)

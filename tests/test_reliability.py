@@ -123,8 +123,7 @@ def answer_for(schema: dict[str, Any], article: str, question: str) -> dict[str,
     props = schema.get("properties", {})
     if "topic" in props:
         place = next((p for p in PLACES if p in article), None)
-        answer.update(topic="armed conflict", headline=f"Shelling in {place or 'the north'}",
-                      summary="Officials reported deaths after overnight shelling.")
+        answer.update(topic="armed conflict")
         for field in ("places", "locations"):
             if field in props and place:
                 item = instance_from_schema(props[field]["items"], root=schema)

@@ -168,7 +168,7 @@ def conflict_answer(body: dict[str, Any]) -> Any:
     answer = instance_from_schema(schema)
     props = (schema or {}).get("properties", {})
     if "topic" in props:
-        answer.update(topic="armed conflict", headline="Shelling", summary="Officials reported deaths.")
+        answer.update(topic="armed conflict")
     if "kind" in props:
         answer.update(kind="killed", reported_by="officials")
     return answer

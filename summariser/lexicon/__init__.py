@@ -8,6 +8,7 @@ re-assembles cached briefs by itself.
     actors.toml     ordered, named rules that type an actor from the words of its name
     control.toml    verbs that say a place changed hands, by the side they name
     lead.toml       what opens a news story but is not its lead (datelines, bylines, labels)
+    people.toml     nouns that count people, by class (civilian, combatant, unspecified)
     roles.toml      verbs and nouns of violence: who attacked whom
 """
 
@@ -38,3 +39,27 @@ def load(name: str) -> dict[str, Any]:
         raise KeyError(f"no lexicon file {name!r} (have: {', '.join(p.stem for p in files())})")
     with path.open("rb") as f:
         return tomllib.load(f)
+
+
+_IRREGULAR = {"child": "children", "schoolchild": "schoolchildren", "person": "people",
+              "people": "people", "police": "police", "personnel": "personnel", "troop": "troops"}
+
+
+def plural(noun: str) -> str:
+    """The English plural of a lexicon noun (regular rules plus the irregular ones copy uses)."""
+    if noun in _IRREGULAR:
+        return _IRREGULAR[noun]
+    if noun.endswith("man"):
+        return noun[:-3] + "men"
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"
+
+
+def noun_class(name: str, key: str) -> frozenset[str]:
+    """The nouns of list `key` in lexicon file `name`, folded to lower case, each in the
+    singular and the plural."""
+    words = [w.casefold() for w in load(name)[key]]
+    return frozenset(words) | frozenset(plural(w) for w in words)

@@ -4,7 +4,8 @@ In order, the first that answers:
   1. the place is a country or a territory the gazetteer knows ("Nigeria", "Gaza");
   2. the article ties it to a country: "Kherson, Ukraine", "Syria's Idlib", "Saadiyah in eastern
      Iraq", "Bunagana ... in the Democratic Republic of Congo" (same sentence, right after it);
-  3. the gazetteer has a city of that name in a country the article names: the home country's,
+  3. the gazetteer has a province, state or region (ISO 3166-2) or a city of that name in a
+     country the article names: the home country's,
      or another's when that city is large (a town of 20,000 shares its name with towns
      elsewhere; "Kyiv" in a story from Russia does not);
   4. the article's home country: the country it names most (names and places count twice,
@@ -42,7 +43,7 @@ def home(article: str, place_names: list[str], dateline: str | None = None) -> s
             if tied:
                 score[tied] += 3
             else:
-                for code in gazetteer.city_countries(name) & named:
+                for code in (gazetteer.city_countries(name) | gazetteer.region_countries(name)) & named:
                     score[code] += 2
     if dateline:
         for code in gazetteer.city_countries(dateline) & named:
@@ -72,8 +73,11 @@ def of_place(place: str, article: str, home_code: str | None) -> str | None:
         code = _tied(place, article)
     if code is None:
         named = {m.code for m in gazetteer.mentions(article)}
-        if home_code in gazetteer.city_countries(place):
+        regions = gazetteer.region_countries(place)
+        if home_code in gazetteer.city_countries(place) or home_code in regions:
             code = home_code
+        elif len(regions & named) == 1:
+            code = next(iter(regions & named))
         else:
             large = gazetteer.city_countries(place, LARGE_CITY) & named
             if len(large) == 1:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 from summariser.lexicon import load
 from summariser.text import body_spans, split_sentences
@@ -124,12 +125,12 @@ def _cut(sentence: str, max_words: int) -> str:
     return (head[:cut] if cut > len(head) // 3 else sentence).rstrip(" ,.")
 
 
-def _names_one(text: str, names: list[str]) -> bool:
+def _names_one(text: str, names: Sequence[str]) -> bool:
     folded = text.casefold()
     return any(n and re.search(rf"(?<!\w){re.escape(n.casefold())}(?!\w)", folded) for n in names)
 
 
-def headline(article: str, names: list[str] = ()) -> str:  # type: ignore[assignment]
+def headline(article: str, names: Sequence[str] = ()) -> str:
     """The title, else the lead sentence. `names`: the brief's places and actors; a title that
     names none of them ("Government-Allied Forces Leave Yemeni City") gives way to a lead
     sentence that does."""

@@ -1,0 +1,134 @@
+"""Candidate numbers: every number in a body sentence that speaks of harm or flight, and the
+words around it that say which kind of figure it is."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from summariser.lexicon import noun_class
+from summariser.numbers import NumberMention, find_numbers
+from summariser.text import Sentence, addressed_to_model, body_spans, split_sentences
+
+log = logging.getLogger(__name__)
+
+# A sentence must speak of harm or flight before any of its numbers is put to the model: this
+# keeps populations, distances and counts of towns away from the model entirely.
+CUE = re.compile(
+    r"\b(kill\w*|dead|death\w*|die[ds]?|dying|fatal\w*|casualt\w*|toll|bod(?:y|ies)|lives|"
+    r"massacre\w*|slain|slaughter\w*|execut\w*|wound\w*|injur\w*|hurt|maim\w*|missing|"
+    r"unaccounted|abduct\w*|kidnap\w*|hostage\w*|trapped|buried|fle[de]|flee\w*|displac\w*|evacuat\w*|"
+    r"refugee\w*|homeless|uproot\w*|driven|exodus|shelter\w*|camps?)\b",
+    re.IGNORECASE,
+)
+# Counted things that are never people: a number attached to one of these is not a figure.
+NOT_PEOPLE = {
+    "towns", "town", "villages", "village", "cities", "raids", "raid", "strikes", "strike",
+    "airstrikes", "attacks", "attack", "cars", "car", "vehicles", "vehicle", "tanks", "drones",
+    "drone", "projectiles", "rockets", "rocket", "missiles", "missile", "shells", "bombs",
+    "buildings", "houses", "homes", "hospitals", "schools", "trucks", "aircraft", "planes",
+    "jets", "km", "kilometres", "kilometers", "miles", "metres", "meters", "hours", "days",
+    "weeks", "months", "years", "minutes", "dollars", "euros", "tonnes", "tons", "positions",
+    "checkpoints", "fronts", "directions", "provinces", "districts", "neighbourhoods",
+    "neighborhoods", "times", "points", "sorties", "shots", "rounds", "barrels", "sites",
+    "camps", "camp", "sides", "side", "goals", "games", "matches", "seats", "votes", "storeys",
+    "floors", "languages", "pages", "groups", "factions", "brigades", "battalions", "units",
+}
+# The words right around a number say which kind of figure it is more reliably than a 1.5B model
+# does when one sentence carries several ("killing at least 27 people and wounding 64").
+CLAUSE_KINDS = (
+    ("killed", re.compile(r"\b(kill\w*|dead|death\w*|died|fatalit\w*|bodies|slain|lives)\b", re.I)),
+    ("injured", re.compile(r"\b(wound\w*|injur\w*|hurt|maimed)\b", re.I)),
+    ("missing", re.compile(r"\b(missing|unaccounted|abduct\w*|kidnap\w*|"
+                           r"(?:trapped|buried)\s+(?:under|beneath|in\s+the\s+rubble))\b", re.I)),
+    ("displaced", re.compile(r"\b(fle[de]|flee\w*|displac\w*|evacuat\w*|refugees?|homeless|uproot\w*)\b",
+                             re.I)),
+)
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2014]|\s-\s|\band\b|\bwhile\b|\bwhen\b|\bafter\b|\bas\b", re.I)
+# Nouns that say nothing about who the people were ("110 of the fatalities").
+
+@dataclass(frozen=True)
+class Candidate:
+    mention: NumberMention  # offsets into the article
+    sentence: Sentence
+
+
+def find_candidates(article: str) -> list[Candidate]:
+    """Every number in a body sentence that speaks of harm or flight, with that sentence."""
+    found: list[Candidate] = []
+    for start, end in body_spans(article):
+        for sentence in split_sentences(article, start, end):
+            if not CUE.search(sentence.text) or addressed_to_model(sentence.text):
+                continue
+            for m in find_numbers(sentence.text):
+                if m.category != "count":
+                    continue
+                v = m.value
+                if v.count is None and v.low is None and v.high is None:
+                    continue
+                if m.noun and m.noun.lower() in NOT_PEOPLE:
+                    continue
+                if _counts_things(sentence.text[m.end:]):
+                    continue  # "One strike caused casualties": the number counts strikes
+                after = sentence.text[m.end:m.end + 2]
+                if len(after) == 2 and after[0] == "-" and after[1].isalpha():
+                    continue  # a compound adjective: "three-storey", "two-month"
+                shifted = NumberMention(
+                    start=sentence.start + m.start, end=sentence.start + m.end, text=m.text,
+                    value=m.value, category=m.category, noun=m.noun,
+                )
+                found.append(Candidate(mention=shifted, sentence=sentence))
+    return found
+
+
+# People a thing word can name ("two town officials", "three camp staff", "four village chiefs")
+# beside the -ers/-ors/-ists... nouns the suffix test catches.
+_PEOPLE_AFTER_A_THING = frozenset({
+    "victims", "survivors", "dead", "wounded", "officials", "chiefs", "guards", "heads", "staff",
+    "leaders", "personnel", "employees", "members", "medics", "police", "crew", "crews", "pupils",
+    "students", "youths", "guests", "staffers", "nurses", "elders", "monks", "priests", "imams",
+})
+_PEOPLE_NAMED = (noun_class("people", "civilian") | noun_class("people", "combatant")
+                 | noun_class("people", "unspecified") | _PEOPLE_AFTER_A_THING)
+
+
+def _counts_things(after: str) -> bool:
+    """Whether the word right after a number is a thing, not people ("one strike", "two rockets
+    killed ..."), where the head-noun search looked further and found "casualties". Only the word
+    glued to the number by a space counts: in "rose to 27, hospitals said" the hospitals are the
+    source, and in "two drone operators" or "four village elders" the thing names the people."""
+    glued = re.match(r"[ \t]+([A-Za-z'-]+)(?:[ \t]+([A-Za-z'-]+))?", after)
+    if not glued or glued.group(1).lower() not in NOT_PEOPLE:
+        return False
+    second = (glued.group(2) or "").lower()
+    if second in _PEOPLE_NAMED:
+        return False
+    return not re.search(r"(?:ers|ors|ists|ants|ents|ians|men|women)$", second)
+
+
+# "25 bodies, among them six children": the subset is the same kind of figure as its whole.
+SUBSET = re.compile(r"\b(?:including|among\s+them|among\s+whom|of\s+them|of\s+whom)\s*$",
+                     re.IGNORECASE)
+
+
+
+def marked(cand: Candidate) -> str:
+    """The candidate's sentence with the number asked about marked [[like this]]."""
+    a = cand.mention.start - cand.sentence.start
+    b = cand.mention.end - cand.sentence.start
+    text = cand.sentence.text
+    return f"{text[:a]}[[{text[a:b]}]]{text[b:]}"
+
+
+def clause_kind(sentence: str, start: int, end: int) -> str | None:
+    """The one figure kind named in the clause around sentence[start:end], if exactly one is."""
+    left = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, start)]
+    lo = left[-1] if left else 0
+    right = _CLAUSE_BREAK.search(sentence, end)
+    hi = right.start() if right else len(sentence)
+    clause = sentence[lo:hi]
+    kinds = {kind for kind, pattern in CLAUSE_KINDS if pattern.search(clause)}
+    return kinds.pop() if len(kinds) == 1 else None
+
+

@@ -1,0 +1,156 @@
+"""Figure rules: who the counted people were (the noun decides before the model), who reported
+them, where, and the brief's figure record; plus the check of tolls that sources put differently."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from summariser.attribution import reporter
+from summariser.candidates import Candidate
+from summariser.entities import fold, route
+from summariser.lexicon import noun_class
+from summariser.numbers import ParsedCount, find_numbers
+from summariser.schemas.brief import (
+    Casualty,
+    Displacement,
+    Location,
+)
+
+log = logging.getLogger(__name__)
+
+GENERIC_NOUNS = {"people", "persons", "others", "individuals", "of", "the", "fatalities", "deaths",
+                 "dead", "casualties", "victims", "bodies", "lives", "toll", "total", "wounded",
+                 "injured", "killed", "missing", "displaced", "more", "new", "are", "were", "have"}
+# Who the counted people were, when the noun right after the number says it: a 1.5B model calls
+# "Fourteen soldiers" civilians and "18,000 people" civilians; the noun decides, the model only
+# fills in where the noun does not ("110 of the fatalities").
+CIVILIAN_NOUNS = noun_class("people", "civilian")
+COMBATANT_NOUNS = noun_class("people", "combatant")
+UNSPECIFIED_NOUNS = noun_class("people", "unspecified")
+_GROUP_SEARCH_STOP = noun_class("people", "stop")
+NOT_STATED = {"", "not stated", "none", "unknown", "n/a", "null", "unspecified", "not specified"}
+GROUPS = {"civilians": "civilians", "combatants": "combatants", "mixed": "mixed/unspecified"}
+
+
+def source_of(value: str | None) -> str | None:
+    if value is None or value.strip().lower().strip(".") in NOT_STATED:
+        return None
+    return value.strip()
+
+
+def _place_in(sentence: str, locations: list[Location]) -> str | None:
+    folded = fold(sentence)
+    for loc in sorted(locations, key=lambda x: len(x.name), reverse=True):
+        if fold(loc.name) in folded:
+            return loc.name
+    return None
+
+
+def figure_record(kind: str, value: ParsedCount, group: str, detail: str | None, reported_by: str | None,
+            scope: str, evidence: str, span: tuple[int, int], places: list[Location],
+) -> Casualty | Displacement:
+    common = dict(count=value.count, low=value.low, high=value.high, qualifier=value.qualifier,
+                  group=GROUPS.get(group, "mixed/unspecified"), group_detail=detail,
+                  reported_by=reporter(reported_by, evidence), scope=scope, evidence=evidence,
+                  span=span)
+    if kind == "displaced":
+        origin, destination = route(evidence, [p.name for p in places])
+        return Displacement(origin=origin, destination=destination, **common)  # type: ignore[arg-type]
+    return Casualty(kind=kind, location=_place_in(evidence, places), **common)  # type: ignore[arg-type]
+
+
+def noun_group(cand: Candidate) -> str | None:
+    """civilians / combatants / mixed as the counted noun says ("14 soldiers", "30 people"), or
+    for "others" and a bare number, as the number before it in the sentence says ("killing four
+    civilians and wounding six others"). None when the words do not say."""
+    def group_of(noun: str | None) -> str | None:
+        n = (noun or "").casefold()
+        if n in CIVILIAN_NOUNS:
+            return "civilians"
+        if n in COMBATANT_NOUNS:
+            return "combatants"
+        return "mixed" if n in UNSPECIFIED_NOUNS else None
+
+    offset = cand.mention.start - cand.sentence.start
+    after = cand.sentence.text[cand.mention.end - cand.sentence.start:]
+    before = cand.sentence.text[:offset]
+    noun = cand.mention.noun
+    of_them = re.match(r"\s+of\s+(?:them|whom)\s+(?:were\s+|are\s+)?(\w+)", after)
+    if of_them:
+        noun = of_them.group(1)  # "45 people were wounded, 17 of them children"
+    elif noun and noun.casefold() == "number":
+        the_number = re.match(r"\s+the\s+number\s+of\s+(\w+)", after)
+        noun = the_number.group(1) if the_number else None  # "brings to 186 the number of soldiers"
+    own = group_of(noun)
+    if own is None and (noun or "").casefold() not in GENERIC_NOUNS and not of_them:
+        # "12 Mexican Police Officials", "six IS militant": the class noun comes a word or two on
+        # (in the same phrase: "rose to 15, medics said" names the source, not the dead).
+        for word in re.findall(r"[A-Za-z'-]+", re.split(r"[,.;:()]", after[:40])[0])[:3]:
+            if word in _GROUP_SEARCH_STOP:  # lower case only: "IS militants" is no "is"
+                break
+            if (own := group_of(word)) is not None:
+                break
+    if own == "mixed":
+        # "only nine people died and that they were government soldiers": in the same clause,
+        # before any other number ("... 40 people; in the city 3 more, who were soldiers" is not).
+        they = re.match(r"[^0-9;:]{0,120}?\b(?:they|who|all of them)\s+(?:were|are)\s+"
+                        r"((?:\w+\s+){0,2}\w+)", after)
+        if they:
+            named = [g for w in they.group(1).split() if (g := group_of(w)) and g != "mixed"]
+            own = named[-1] if named else own
+    if own or (noun and noun.casefold() != "others"):
+        return own
+    earlier = [m for m in find_numbers(before) if m.noun]
+    if not earlier:
+        return None
+    between = before[earlier[-1].end:]
+    if noun:  # "others"
+        # "killing four civilians and wounding six others", "fourteen soldiers were killed and
+        # nine others wounded": the same people, another harm. "three (government) soldiers and
+        # two others were killed": others than the soldiers, so unknown.
+        counted = str(earlier[-1].noun)
+        at_noun = between.casefold().find(counted.casefold())
+        rest = between[at_noun + len(counted):] if at_noun >= 0 else between
+        if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*(?:at\s+least\s+|some\s+|about\s+)?", rest,
+                        re.IGNORECASE):
+            return "mixed"
+        return group_of(earlier[-1].noun)
+    # A bare number repeats the last count's noun ("4 soldiers on Monday and 12 on Tuesday"),
+    # but not when it is a toll or a total of its own ("3 attackers ... the toll rose to 15").
+    if re.search(r"\b(?:tolls?|totals?|in\s+all|overall|altogether|bringing|brings|brought|"
+                 r"including|among|rose|risen|climbed|reached)\b", between, re.IGNORECASE):
+        return None
+    return group_of(earlier[-1].noun)
+
+
+def detail_of(noun: str | None) -> str | None:
+    if not noun or noun.lower() in GENERIC_NOUNS:
+        return None
+    return noun
+
+
+
+def conflicting_tolls(casualties: list[Casualty]) -> list[str]:
+    """Flag incident figures of the same kind and group that different sources put differently."""
+    out = []
+    by_key: dict[tuple[str, str], list[Casualty]] = {}
+    for c in casualties:
+        if c.scope == "incident" and c.reported_by:
+            by_key.setdefault((c.kind, c.group), []).append(c)
+    for (kind, group), items in by_key.items():
+        sources = {fold(c.reported_by or "") for c in items}
+        counts = {(c.count, c.low, c.high) for c in items}
+        if len(sources) > 1 and len(counts) > 1:
+            listed = "; ".join(f"{_shown(c)} per {c.reported_by}" for c in items)
+            out.append(f"Sources give different {kind} tolls ({group}): {listed}. "
+                       "They may describe different events; check the evidence.")
+    return out
+
+
+def _shown(c: Casualty) -> str:
+    if c.count is not None:
+        return str(c.count)
+    return f"{c.low}-{c.high}" if c.high else f"{c.low}+"
+
+
