@@ -14,6 +14,7 @@ article does not state.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 
@@ -127,11 +128,18 @@ def single(article: str, run: Run) -> Brief:
     return _assemble(article, sb, places, figures, warnings)
 
 
+@functools.lru_cache(maxsize=4)
+def _reports_violence(article: str) -> bool:
+    # Asked once per part of a long article, always about the whole text: read it once, or the
+    # cost grows with parts x length (benchmarks/long_inputs.py).
+    return armed_violence(parts.body_text(article)) is not None
+
+
 def _reports_conflict(topic: str, article: str, warnings: list[str]) -> bool:
     """The model's topic, overruled when no sentence of the article reports armed violence."""
     if topic != "armed conflict":
         return False
-    if armed_violence(parts.body_text(article)) is None:
+    if not _reports_violence(article):
         warnings.append("The model called this an armed-conflict report, but no sentence outside "
                         "quotes reports armed violence (strikes, shelling, gunfire, fighting, "
                         "armed groups): briefed as not a conflict report.")

@@ -8,6 +8,7 @@ before the model's guess (narrative.actor_types), countries from the article and
 
 from __future__ import annotations
 
+import functools
 import re
 
 from summariser import mentions
@@ -31,7 +32,10 @@ def mentioned(name: str, folded_article: str) -> bool:
     return bool(name_f) and re.search(rf"(?<!\w){re.escape(name_f)}(?!\w)", folded_article) is not None
 
 
+@functools.lru_cache(maxsize=8)
 def body_text(article: str) -> str:
+    """The article's body lines (page noise left out); read once per text, asked for by most
+    parts of the overview's assembly."""
     return "\n".join(article[a:b] for a, b in body_spans(article))
 
 
