@@ -55,8 +55,7 @@ def _pattern() -> re.Pattern[str]:
 def mentions(text: str) -> list[Mention]:
     """Every country name, territory or demonym in `text`, longest first where they overlap.
 
-    Offsets index `text`. Matching is on the folded text, which keeps the length of plain-Latin
-    copy; for text whose folding changes its length the offsets are those of the folded text.
+    Offsets index `text`: matching is on fold_keep_length(text), which has the same length.
     """
     names, demonyms, places = _indexes()
     folded = fold_keep_length(text)
@@ -64,7 +63,7 @@ def mentions(text: str) -> list[Mention]:
     for m in _pattern().finditer(folded):
         word = m.group()
         original = text[m.start():m.end()]
-        if not original[:1].isupper() and word not in ("u.s.",):
+        if not original[:1].isupper():
             continue  # "chad" the name, "turkey" the bird: copy capitalises countries
         code = names.get(word) or places.get(word) or demonyms[word]
         out.append(Mention(m.start(), m.end(), code, word in demonyms and word not in names))
