@@ -11,15 +11,8 @@ import unicodedata
 
 from summariser.text import Sentence
 
-_DEMONYMS = {
-    "turkish": "Turkey", "turkey": "Turkey", "türkiye": "Türkiye", "iranian": "Iran", "iran": "Iran",
-    "russian": "Russia", "russia": "Russia", "us": "United States", "u.s.": "United States",
-    "american": "United States", "israeli": "Israel", "israel": "Israel", "saudi": "Saudi Arabia",
-    "emirati": "United Arab Emirates", "uae": "United Arab Emirates", "chinese": "China",
-    "french": "France", "british": "United Kingdom", "uk": "United Kingdom", "syrian": "Syria",
-    "egyptian": "Egypt", "qatari": "Qatar", "rwandan": "Rwanda", "ugandan": "Uganda",
-    "ukrainian": "Ukraine", "western": "Western states", "nato": "NATO", "un": "UN",
-}
+# Backers that are not countries (countries and demonyms are the gazetteer's: lexicon/countries.toml).
+_BLOCS = {"western": "Western states", "nato": "NATO", "un": "UN"}
 _CONTROL = re.compile(
     r"\b(captur\w*|seiz\w*|took control|taken control|take control|taking control|"
     r"recaptur\w*|retak\w*|retook|overr[au]n\w*|fell to|entered|stormed|wrested control|"
@@ -64,6 +57,16 @@ def aliases_for(name: str, article: str) -> list[str]:
     return out
 
 
+def backer_name(part: str) -> str:
+    """A backer as a brief names it: "Turkish" -> "Turkey", "NATO" -> "NATO", else as written."""
+    from summariser import gazetteer  # the gazetteer folds with fold() from this module
+
+    code = gazetteer.country_code(part)
+    if code is not None:
+        return gazetteer.display_name(code)
+    return _BLOCS.get(part.lower(), part)
+
+
 def backers_for(names: list[str], article: str) -> list[str]:
     """Backers the article states for an actor: 'Turkish-backed X', 'X, backed by Russia'."""
     backers: list[str] = []
@@ -75,13 +78,13 @@ def backers_for(names: list[str], article: str) -> list[str]:
             for part in re.split(r",|\band\b", m.group(1)):
                 part = part.strip(" -")
                 if part:
-                    backers.append(_DEMONYMS.get(part.lower(), part))
+                    backers.append(backer_name(part))
         backed_by = rf"\b{n}\b[^.]{{0,40}}?\bbacked by ((?:the )?{_NAME}(?:\s*(?:,|and)\s*{_NAME})*)"
         for m in re.finditer(backed_by, article):
             for part in re.split(r",|\band\b", m.group(1)):
                 part = part.strip()
                 if part:
-                    backers.append(_DEMONYMS.get(part.lower(), part))
+                    backers.append(backer_name(part))
     out: list[str] = []
     for b in backers:
         if fold(b) not in {fold(x) for x in out} and fold(b) not in {fold(n) for n in names}:

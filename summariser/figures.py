@@ -47,9 +47,9 @@ def _place_in(sentence: str, locations: list[Location]) -> str | None:
     return None
 
 
-def figure_record(kind: str, value: ParsedCount, group: str, detail: str | None, reported_by: str | None,
-            scope: str, evidence: str, span: tuple[int, int], places: list[Location],
-) -> Casualty | Displacement:
+def figure_record(kind: str, value: ParsedCount, group: str, detail: str | None,
+                  reported_by: str | None, scope: str, evidence: str, span: tuple[int, int],
+                  places: list[Location]) -> Casualty | Displacement:
     common = dict(count=value.count, low=value.low, high=value.high, qualifier=value.qualifier,
                   group=GROUPS.get(group, "mixed/unspecified"), group_detail=detail,
                   reported_by=reporter(reported_by, evidence), scope=scope, evidence=evidence,

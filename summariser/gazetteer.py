@@ -57,6 +57,12 @@ def mentions(text: str) -> list[Mention]:
 
     Offsets index `text`: matching is on fold_keep_length(text), which has the same length.
     """
+    return list(_mentions(text))
+
+
+@functools.lru_cache(maxsize=32)
+def _mentions(text: str) -> tuple[Mention, ...]:
+    # Memoised: the countries of an article's places ask about the same article once per place.
     names, demonyms, places = _indexes()
     folded = fold_keep_length(text)
     out = []
@@ -67,7 +73,7 @@ def mentions(text: str) -> list[Mention]:
             continue  # "chad" the name, "turkey" the bird: copy capitalises countries
         code = names.get(word) or places.get(word) or demonyms[word]
         out.append(Mention(m.start(), m.end(), code, word in demonyms and word not in names))
-    return out
+    return tuple(out)
 
 
 def fold_keep_length(text: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from summariser.entities import _DEMONYMS, fold
+from summariser.entities import backer_name, fold
 
 _CAP = r"[A-Z][\w'’-]*"
 _CAPS = rf"{_CAP}(?:\s+(?:al-|el-)?{_CAP})*"
@@ -146,7 +146,7 @@ def actors(body: str) -> list[Found]:
         for part in re.split(r",|\band\b", m.group(1)):
             part = re.sub(r"^the\s+", "", part.strip())
             if part and fold(part) not in _NOT_PLACE:
-                name = _DEMONYMS.get(part.lower(), part)
+                name = backer_name(part)
                 out.append((m.start(1), Found(name, "foreign state or forces")))
     return _unique([f for _, f in sorted(out, key=lambda x: x[0])])
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pycountry
 import pytest
 
@@ -30,15 +28,13 @@ def test_every_country_code_is_a_real_country(table: str) -> None:
 
 
 def test_no_word_names_two_countries() -> None:
-    words = Counter(fold(w) for table in ("names", "demonyms", "places")
-                    for code, values in COUNTRIES[table].items() for w in set(values))
     owners: dict[str, set[str]] = {}
     for table in ("names", "demonyms", "places"):
         for code, values in COUNTRIES[table].items():
             for w in values:
                 owners.setdefault(fold(w), set()).add(code)
+    assert len(owners) > 150  # the tables are read (188 words today)
     assert {w: c for w, c in owners.items() if len(c) > 1} == {}
-    assert words  # the tables are not empty
 
 
 def test_every_demonym_and_short_name_is_read_back_as_its_country() -> None:

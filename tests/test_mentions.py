@@ -390,3 +390,13 @@ def test_a_capital_named_after_its_noun_is_a_place() -> None:
 def test_a_function_word_before_a_reporting_verb_is_no_source() -> None:
     # "An estimated 85 ...": "estimated" reports, but "An" names nobody.
     assert sources("An estimated 85 soldiers were killed, the army said.") == ["the army"]
+
+
+def test_backers_are_named_by_the_gazetteer() -> None:
+    from summariser.entities import backer_name, backers_for
+
+    assert [backer_name(x) for x in ("Turkish", "U.S.", "Emirati", "NATO", "Wagner")] == \
+        ["Turkey", "United States", "United Arab Emirates", "NATO", "Wagner"]
+    article = "Turkish-backed rebels took the town. The SDF, backed by the US, withdrew."
+    assert backers_for(["rebels"], article) == ["Turkey"]
+    assert backers_for(["SDF"], article) == ["United States"]

@@ -50,19 +50,14 @@ def rules() -> tuple[Rule, ...]:
     return tuple(out)
 
 
-def _phrase(words: tuple[str, ...]) -> re.Pattern[str]:
+@functools.cache
+def _compiled(words: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = sorted({fold(w) for w in words}, key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in alternatives) + r")(?![\w-])")
 
 
-@functools.cache
-def _compiled(words: tuple[str, ...]) -> re.Pattern[str]:
-    return _phrase(words)
-
-
-@functools.cache
 def _force_words() -> re.Pattern[str]:
-    return _phrase(tuple(load("actors")["force_words"]))
+    return _compiled(tuple(load("actors")["force_words"]))
 
 
 def _bare(name: str) -> str:

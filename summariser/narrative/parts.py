@@ -40,7 +40,13 @@ def body_text(article: str) -> str:
 
 
 def home_country(article: str, places: list[Location]) -> str | None:
-    return countries.home(body_text(article), [p.name for p in places],
+    return _home(article, tuple(p.name for p in places))
+
+
+@functools.lru_cache(maxsize=8)
+def _home(article: str, place_names: tuple[str, ...]) -> str | None:
+    # places() and actors() both ask, with the same places.
+    return countries.home(body_text(article), list(place_names),
                           mentions.dateline_place(article, body_text(article)))
 
 
