@@ -13,14 +13,22 @@ from __future__ import annotations
 import re
 
 from summariser.entities import fold
+from summariser.lexicon import load
 
-# "claimed"/"announced" report a figure ("the ministry announced 40 deaths") but also claim an
-# attack or announce an operation ("Al-Shabaab claimed the bombing, which killed 12"): the doer of
-# that attack is no source for its toll.
-_VERBS = (r"said|says|say|reported|reports|told|added|confirmed|stated|estimated|"
-          r"(?:claimed|announced)(?!\s+(?:responsibility|credit|(?:an?|its|their|his|her|the)"
-          r"(?!\s+(?:(?:new|latest|provisional|overall|final|death)\s+)*"
-          r"(?:toll|total|number|figures?|deaths?|casualties)\b))\b)")
+_WORDS = load("attribution")
+_CLAIMS = _WORDS["claims"]
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(words)
+
+
+# The attribution verbs of lexicon/attribution.toml: "claimed"/"announced" only where no deed
+# follows ("claimed responsibility"), unless a toll word does ("announced a new death toll").
+_VERBS = (_alt(_WORDS["verbs"]) + "|(?:" + _alt(_CLAIMS["verbs"]) + r")(?!\s+(?:"
+          + _alt(_CLAIMS["deeds"]) + "|(?:" + _alt(_CLAIMS["determiners"]) + r")(?!\s+(?:(?:"
+          + _alt(_CLAIMS["toll_adjectives"]) + r")\s+)*(?:" + _alt(_CLAIMS["toll_nouns"])
+          + r")\b))\b)")
 # The subject right before the verb, back to a clause break: "..., port authority spokesman Yusuf
 # Barre said" / "Mayor Olena Varga said 1,200 ...".
 _BEFORE = re.compile(rf"(?:^|[,;:(\u2014\u2013]|\s-\s|\bbut\s|\band\s)\s*"
@@ -29,11 +37,7 @@ _BEFORE = re.compile(rf"(?:^|[,;:(\u2014\u2013]|\s-\s|\bbut\s|\band\s)\s*"
 _AFTER = re.compile(r"(?:,\s*said|\baccording to)\s+([^,;:()\u2014\u2013.]{2,80})")
 
 # Pronouns and bare nouns that point at a source named elsewhere: not a source of their own.
-_ANAPHORS = {"he", "she", "they", "it", "we", "i", "the agency", "the group", "the organisation",
-             "the organization", "the monitor", "the statement", "the official", "the spokesman",
-             "the spokeswoman", "the spokesperson", "the report", "the office", "the body",
-             "the ministry", "the source", "the sources", "the witness", "the witnesses",
-             "the doctor", "the doctors"}
+_ANAPHORS = frozenset(_WORDS["anaphors"]["words"])
 _NOT_SUBJECT = re.compile(
     r"\b(who|which|that|whom|whose|if|when|while|where|had|has|have|was|were|is|are|been|be|"
     r"would|could|will|did|does|do|not|nobody|no one)\b"

@@ -7,46 +7,20 @@ import logging
 import re
 from dataclasses import dataclass
 
-from summariser.lexicon import noun_class
+from summariser.lexicon import PEOPLE, THINGS, load, noun_class, word_pattern
 from summariser.numbers import NumberMention, find_numbers
 from summariser.text import Sentence, addressed_to_model, body_spans, split_sentences
 
 log = logging.getLogger(__name__)
 
-# A sentence must speak of harm or flight before any of its numbers is put to the model: this
-# keeps populations, distances and counts of towns away from the model entirely.
-CUE = re.compile(
-    r"\b(kill\w*|dead|death\w*|die[ds]?|dying|fatal\w*|casualt\w*|toll|bod(?:y|ies)|lives|"
-    r"massacre\w*|slain|slaughter\w*|execut\w*|wound\w*|injur\w*|hurt|maim\w*|missing|"
-    r"unaccounted|abduct\w*|kidnap\w*|hostage\w*|trapped|buried|fle[de]|flee\w*|displac\w*|evacuat\w*|"
-    r"refugee\w*|homeless|uproot\w*|driven|exodus|shelter\w*|camps?)\b",
-    re.IGNORECASE,
-)
+# A sentence must speak of harm or flight before any of its numbers is put to the model
+# (lexicon/harm.toml).
+CUE = word_pattern(load("harm")["cue"])
 # Counted things that are never people: a number attached to one of these is not a figure.
-NOT_PEOPLE = {
-    "towns", "town", "villages", "village", "cities", "raids", "raid", "strikes", "strike",
-    "airstrikes", "attacks", "attack", "cars", "car", "vehicles", "vehicle", "tanks", "drones",
-    "drone", "projectiles", "rockets", "rocket", "missiles", "missile", "shells", "bombs",
-    "buildings", "houses", "homes", "hospitals", "schools", "trucks", "aircraft", "planes",
-    "jets", "km", "kilometres", "kilometers", "miles", "metres", "meters", "hours", "days",
-    "weeks", "months", "years", "minutes", "dollars", "euros", "tonnes", "tons", "positions",
-    "checkpoints", "fronts", "directions", "provinces", "districts", "neighbourhoods",
-    "neighborhoods", "times", "points", "sorties", "shots", "rounds", "barrels", "sites",
-    "camps", "camp", "sides", "side", "goals", "games", "matches", "seats", "votes", "storeys",
-    "floors", "languages", "pages", "groups", "factions", "brigades", "battalions", "units",
-}
-# The words right around a number say which kind of figure it is more reliably than a 1.5B model
-# does when one sentence carries several ("killing at least 27 people and wounding 64").
-CLAUSE_KINDS = (
-    ("killed", re.compile(r"\b(kill\w*|dead|death\w*|died|fatalit\w*|bodies|slain|lives)\b", re.I)),
-    ("injured", re.compile(r"\b(wound\w*|injur\w*|hurt|maimed)\b", re.I)),
-    ("missing", re.compile(r"\b(missing|unaccounted|abduct\w*|kidnap\w*|"
-                           r"(?:trapped|buried)\s+(?:under|beneath|in\s+the\s+rubble))\b", re.I)),
-    ("displaced", re.compile(r"\b(fle[de]|flee\w*|displac\w*|evacuat\w*|refugees?|homeless|uproot\w*)\b",
-                             re.I)),
-)
+NOT_PEOPLE = noun_class("nouns", *THINGS)
+# The words right around a number say which kind of figure it is (lexicon/harm.toml).
+CLAUSE_KINDS = tuple((kind, word_pattern(words)) for kind, words in load("harm")["kind"].items())
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014]|\s-\s|\band\b|\bwhile\b|\bwhen\b|\bafter\b|\bas\b", re.I)
-# Nouns that say nothing about who the people were ("110 of the fatalities").
 
 @dataclass(frozen=True)
 class Candidate:
@@ -82,15 +56,9 @@ def find_candidates(article: str) -> list[Candidate]:
     return found
 
 
-# People a thing word can name ("two town officials", "three camp staff", "four village chiefs")
+# People a thing word can name ("two town officials", "three camp staff", "four village chiefs"),
 # beside the -ers/-ors/-ists... nouns the suffix test catches.
-_PEOPLE_AFTER_A_THING = frozenset({
-    "victims", "survivors", "dead", "wounded", "officials", "chiefs", "guards", "heads", "staff",
-    "leaders", "personnel", "employees", "members", "medics", "police", "crew", "crews", "pupils",
-    "students", "youths", "guests", "staffers", "nurses", "elders", "monks", "priests", "imams",
-})
-_PEOPLE_NAMED = (noun_class("people", "civilian") | noun_class("people", "combatant")
-                 | noun_class("people", "unspecified") | _PEOPLE_AFTER_A_THING)
+_PEOPLE_NAMED = noun_class("nouns", *PEOPLE)
 
 
 def _counts_things(after: str) -> bool:

@@ -25,10 +25,10 @@ GENERIC_NOUNS = {"people", "persons", "others", "individuals", "of", "the", "fat
 # Who the counted people were, when the noun right after the number says it: a 1.5B model calls
 # "Fourteen soldiers" civilians and "18,000 people" civilians; the noun decides, the model only
 # fills in where the noun does not ("110 of the fatalities").
-CIVILIAN_NOUNS = noun_class("people", "civilian")
-COMBATANT_NOUNS = noun_class("people", "combatant")
-UNSPECIFIED_NOUNS = noun_class("people", "unspecified")
-_GROUP_SEARCH_STOP = noun_class("people", "stop")
+CIVILIAN_NOUNS = noun_class("nouns", "civilian")
+COMBATANT_NOUNS = noun_class("nouns", "combatant")
+UNSPECIFIED_NOUNS = noun_class("nouns", "unspecified")
+_GROUP_SEARCH_STOP = noun_class("nouns", "stop")
 NOT_STATED = {"", "not stated", "none", "unknown", "n/a", "null", "unspecified", "not specified"}
 GROUPS = {"civilians": "civilians", "combatants": "combatants", "mixed": "mixed/unspecified"}
 

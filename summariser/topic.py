@@ -12,25 +12,14 @@ from __future__ import annotations
 
 import re
 
+from summariser.lexicon import load, word_pattern
+
 _QUOTED = re.compile(r"\"[^\"\n]{0,600}\"|“[^”\n]{0,600}”")
-_ARMED = re.compile(
-    r"\b(air ?strikes?|airstrikes?|air raids?|shell(?:ing|ed|s)|artillery|mortars?|rockets?|"
-    r"missiles?|drones?|bomb(?:s|ing|ings|ed|er|ers)?|car bombs?|explosive\w*|ied|landmines?|"
-    r"gunfire|gunmen|gunman|opened fire|snipers?|ambush\w*|offensive|clash(?:es|ed)|"
-    r"fighting|firefights?|massacre\w*|insurgen\w*|rebels?|rebel-held|jihadis\w*|militants?|"
-    r"militias?|militiamen|paramilitar\w*|armed (?:groups?|men|forces)|ceasefire|truce|"
-    r"bandits?|(?<!fire )(?<!fire-)fighters|assailants|gunshots?|gunshot wounds|"
-    r"(?:roadside|suicide|grenade|bomb) blasts?|"
-    r"front ?lines?|war|warplanes?|airstrikes?|attacked|attackers|attacks? (?:on|against|by)|"
-    r"captured|recaptured|insurgency|terroris\w*|coup|raid(?:s|ed|ing)?|stormed|shot dead|"
-    r"grenades?|gun ?fights?|shoot-?outs?|invasion|invaded|hostilities|suicide attack\w*|"
-    r"(?:security|government|occupation|armed|israeli|russian|ukrainian|government-backed) forces|"
-    r"forces (?:killed|shot|fired|opened|stormed|advanced|shelled|bombed))\b",
-    re.IGNORECASE,
-)
+_WORDS = load("violence")
+_ARMED = word_pattern(_WORDS["terms"])
 _HARMED_FORCES = re.compile(
-    r"\b(soldiers|troops|servicemen|policemen|officers)\b[^.]{0,60}\b(killed|wounded|injured|"
-    r"dead|died|missing|captured|abducted)\b", re.IGNORECASE)
+    r"\b(" + "|".join(_WORDS["harmed_forces"]["forces"]) + r")\b[^.]{0,60}\b("
+    + "|".join(_WORDS["harmed_forces"]["harm"]) + r")\b", re.IGNORECASE)
 
 
 def armed_violence(text: str) -> str | None:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pycountry
 import pytest
 
 from summariser import gazetteer
 from summariser.entities import fold
-from summariser.lexicon import files, load, noun_class, plural
+from summariser.lexicon import PEOPLE, THINGS, files, load, noun_class, plural, word_pattern
 from summariser.narrative import actor_types
 
 COUNTRIES = load("countries")
 
 
 def test_every_lexicon_file_loads_and_an_unknown_one_is_a_clear_error() -> None:
-    assert {p.stem for p in files()} == {"actors", "control", "countries", "lead", "people", "roles"}
+    assert {p.stem for p in files()} == {"actors", "attribution", "control", "countries", "harm",
+                                         "lead", "nouns", "roles", "violence"}
     for path in files():
         assert load(path.stem)
     with pytest.raises(KeyError, match="no lexicon file 'nope'"):
@@ -112,15 +115,35 @@ def test_plural(singular: str, expected: str) -> None:
     assert plural(singular) == expected
 
 
-def test_people_classes_do_not_overlap_and_the_pipeline_reads_them() -> None:
-    from summariser import figures
+def test_noun_classes_do_not_overlap_and_every_reader_uses_them() -> None:
+    from summariser import candidates, figures, number_kinds
 
-    classes = {key: noun_class("people", key) for key in ("civilian", "combatant", "unspecified")}
-    assert not classes["civilian"] & classes["combatant"]
-    assert not (classes["civilian"] | classes["combatant"]) & classes["unspecified"]
+    classes = {key: noun_class("nouns", key) for key in (*PEOPLE, *THINGS)}
+    for a, b in itertools.combinations(classes, 2):
+        assert not classes[a] & classes[b], (a, b, sorted(classes[a] & classes[b]))
     assert {"policemen", "terrorists", "soldiers", "militiamen"} <= classes["combatant"]
     assert {"children", "villagers", "women"} <= classes["civilian"]
+    assert {"rockets", "villages", "hours", "bodies"} & classes["thing"] == {"rockets", "villages"}
+    assert "hours" in classes["measure"] and "bodies" in classes["other"]
     assert figures.COMBATANT_NOUNS == classes["combatant"]
+    people = frozenset().union(*(classes[k] for k in PEOPLE))
+    things = frozenset().union(*(classes[k] for k in THINGS))
+    assert candidates.NOT_PEOPLE == things
+    assert number_kinds._PEOPLE_NOUNS == people
+    assert number_kinds._HEAD_NOUNS == (people | classes["measure"]
+                                        | {plural(w) for w in load("nouns")["thing"] + load("nouns")["unit"]})
+
+
+def test_what_a_number_counts_is_read_from_the_noun_classes() -> None:
+    from summariser.candidates import find_candidates
+    from summariser.numbers import find_numbers
+
+    # A thing noun in any class, singular or plural, keeps a number out of the candidates...
+    text = "Shelling killed people. Two tents and 30 mosques burned in the shelling that killed 4 people."
+    assert [c.mention.text for c in find_candidates(text)] == ["4"]
+    # ...and a people noun makes a four-digit number a count, not a year.
+    assert [m.category for m in find_numbers("2000 hostages and 2000 tents")] == ["count", "year"]
+    assert [m.noun for m in find_numbers("23 other suspects and 30 others")] == ["suspects", "others"]
 
 
 @pytest.mark.parametrize(("name", "code"), [
@@ -133,3 +156,26 @@ def test_regions_are_read_from_iso_3166_2_under_the_names_copy_uses(name: str, c
 
 def test_an_unknown_region_has_no_country() -> None:
     assert gazetteer.region_countries("Marrowgate province") == frozenset()
+
+
+def _word_lists() -> list[tuple[str, list[str], list[str]]]:
+    harm, violence, attribution = load("harm"), load("violence"), load("attribution")
+    lists = [("harm.cue", harm["cue"], harm["cue_examples"]),
+             ("violence.terms", violence["terms"], violence["examples"]),
+             ("attribution.verbs", attribution["verbs"], attribution["verb_examples"])]
+    assert harm["kind"].keys() == harm["kind_examples"].keys()
+    lists += [(f"harm.kind.{kind}", words, harm["kind_examples"][kind])
+              for kind, words in harm["kind"].items()]
+    return lists
+
+
+@pytest.mark.parametrize(("name", "fragments", "examples"), _word_lists(),
+                         ids=[name for name, _, _ in _word_lists()])
+def test_every_word_pattern_has_an_example_no_other_entry_matches(
+        name: str, fragments: list[str], examples: list[str]) -> None:
+    patterns = [word_pattern([f]) for f in fragments]
+    for fragment, pattern in zip(fragments, patterns, strict=True):
+        own = [e for e in examples
+               if pattern.search(e) and not any(p.search(e) for p in patterns if p is not pattern)]
+        assert own, f"{name}: {fragment!r} has no example of its own (dead, or needs one)"
+    assert all(word_pattern(fragments).search(e) for e in examples)

@@ -4,17 +4,21 @@ TOML file per subject. Code reads them through load(); nothing else opens these 
 Each file's content is part of the brief cache key (summariser.revision), so an edited word list
 re-assembles cached briefs by itself.
 
-    countries.toml  short names and demonyms of countries (names themselves come from pycountry)
-    actors.toml     ordered, named rules that type an actor from the words of its name
-    control.toml    verbs that say a place changed hands, by the side they name
-    lead.toml       what opens a news story but is not its lead (datelines, bylines, labels)
-    people.toml     nouns that count people, by class (civilian, combatant, unspecified)
-    roles.toml      verbs and nouns of violence: who attacked whom
+    actors.toml       ordered, named rules that type an actor from the words of its name
+    attribution.toml  how copy says who gave a figure (verbs, claims, pronouns)
+    control.toml      verbs that say a place changed hands, by the side they name
+    countries.toml    short names and demonyms of countries (names themselves come from pycountry)
+    harm.toml         words of harm and flight, and which kind of figure each points to
+    lead.toml         what opens a news story but is not its lead (datelines, bylines, labels)
+    nouns.toml        what a number counts: people by class (civilian, combatant...), things, units
+    roles.toml        verbs and nouns of violence: who attacked whom
+    violence.toml     plain words for armed violence: is this a conflict report at all
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -41,12 +45,16 @@ def load(name: str) -> dict[str, Any]:
         return tomllib.load(f)
 
 
-_IRREGULAR = {"child": "children", "schoolchild": "schoolchildren", "person": "people",
-              "people": "people", "police": "police", "personnel": "personnel", "troop": "troops"}
+_IRREGULAR = {"child": "children", "schoolchild": "schoolchildren", "person": "people"}
+# Words that are the same in the plural, or plural already ("people", "the dead").
+_UNCHANGED = frozenset("people persons police personnel staff dead wounded injured displaced others "
+                       "km aircraft percent".split())
 
 
 def plural(noun: str) -> str:
     """The English plural of a lexicon noun (regular rules plus the irregular ones copy uses)."""
+    if noun in _UNCHANGED:
+        return noun
     if noun in _IRREGULAR:
         return _IRREGULAR[noun]
     if noun.endswith("man"):
@@ -58,8 +66,23 @@ def plural(noun: str) -> str:
     return noun + "s"
 
 
-def noun_class(name: str, key: str) -> frozenset[str]:
-    """The nouns of list `key` in lexicon file `name`, folded to lower case, each in the
+def noun_class(name: str, *keys: str) -> frozenset[str]:
+    """The nouns of lists `keys` in lexicon file `name`, folded to lower case, each in the
     singular and the plural."""
-    words = [w.casefold() for w in load(name)[key]]
+    words = [w.casefold() for key in keys for w in load(name)[key]]
     return frozenset(words) | frozenset(plural(w) for w in words)
+
+
+def plurals(name: str, *keys: str) -> frozenset[str]:
+    """The plurals alone of the nouns of lists `keys` in lexicon file `name`."""
+    return frozenset(plural(w.casefold()) for key in keys for w in load(name)[key])
+
+
+PEOPLE = ("civilian", "combatant", "unspecified", "other")  # the classes of nouns.toml that are people
+THINGS = ("thing", "measure", "unit")  # the classes that are not people
+
+
+def word_pattern(fragments: list[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern matching any of `fragments` (regular expressions written in
+    a lexicon file) as a whole word."""
+    return re.compile(r"\b(" + "|".join(fragments) + r")\b", re.IGNORECASE)
