@@ -9,9 +9,9 @@ from __future__ import annotations
 import threading
 import time
 from functools import lru_cache
-from pathlib import Path
 
 from summariser.backends import get_backend
+from summariser.backends import identity as backend_identity
 from summariser.backends.base import Backend
 from summariser.cache import BriefCache, cache_key, schema_hash
 from summariser.chunking import max_article_chars, merge_briefs, split_article
@@ -46,17 +46,7 @@ def _identity(config: Config, backend: Backend | None) -> tuple[str, str, dict]:
     """What the cache key says about the model, without loading the model."""
     if backend is not None:
         return backend.name, backend.model, backend.sampling()
-    # As the backends name themselves: a GGUF file by its file name.
-    model = (Path(config.model_path).name if config.backend == "llama" and config.model_path is not None
-             else config.model)
-    sampling: dict = {"temperature": config.temperature}
-    if config.backend == "openai":
-        sampling["base_url"] = config.base_url or "https://api.openai.com/v1"
-    if config.backend == "llama":
-        from summariser.backends.llama import llama_sampling
-
-        return config.backend, model, llama_sampling(config)
-    return config.backend, model, sampling
+    return backend_identity(config)
 
 
 def _key(article: str, config: Config, backend: Backend | None) -> str:

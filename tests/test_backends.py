@@ -20,7 +20,7 @@ from summariser.schemas.brief import Usage
 from summariser.schemas.llm import FigureDecision, Overview
 
 from summariser import BackendError, Config, ConfigError, ExtractionFailed, summarise
-from summariser.backends import get_backend, llama, llama_engine, openai_compat
+from summariser.backends import get_backend, identity, llama, llama_engine, openai_compat
 from summariser.backends.base import Generation, LLMRequest, complete_with_reask, parse_json_model
 from summariser.backends.fake import FakeBackend
 from summariser.backends.llama import LlamaBackend, repeating_tail
@@ -489,6 +489,24 @@ def test_openai_sampling_names_what_changes_the_output() -> None:
                                    temperature=0.3))
     assert backend.sampling() == {"temperature": 0.3, "mode": "json_schema",
                                   "base_url": "http://127.0.0.1:9/v1"}
+
+
+@pytest.mark.parametrize("config", [
+    Config(backend="openai", base_url="http://127.0.0.1:9/v1", model="m", temperature=0.3),
+    Config(backend="openai", api_key="k", model="gpt-x"),
+    Config(backend="fake", model="m", temperature=0.7),
+], ids=["openai-local", "openai-remote", "fake"])
+def test_the_cache_identity_before_a_backend_exists_is_the_backends_own(config: Config) -> None:
+    # The brief cache is looked up before any backend is made (a hit must load no model), and
+    # the calls' answers are stored with the backend's own identity: the two must agree.
+    backend = get_backend(config)
+    assert identity(config) == (backend.name, backend.model, backend.sampling())
+
+
+def test_a_gguf_file_is_named_by_its_file_name_in_the_cache_identity(tmp_path: Path) -> None:
+    name, model, sampling = identity(Config(model_path=str(tmp_path / "my-model.Q4.gguf")))
+    assert (name, model) == ("llama", "my-model.Q4.gguf")
+    assert sampling["grammar"] == "json_schema" and "cpu_path" in sampling
 
 
 # --- get_backend and the fake ------------------------------------------------------------------

@@ -66,12 +66,12 @@ def test_setting_resolves_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_the_resolved_path_is_in_the_cache_identity(monkeypatch: pytest.MonkeyPatch) -> None:
-    from summariser.backends.llama import llama_sampling
+    from summariser.backends.llama import llama_identity
 
     cpu.resolve.cache_clear()
     try:
-        plain = llama_sampling(Config(cpu_path="plain"))
-        repack = llama_sampling(Config(cpu_path="repack"))
+        plain = llama_identity(Config(cpu_path="plain"))[2]
+        repack = llama_identity(Config(cpu_path="repack"))[2]
     finally:
         cpu.resolve.cache_clear()
     assert plain["cpu_path"] == "plain" and repack["cpu_path"] == "repack"

@@ -20,17 +20,26 @@ from typing import Any
 from pydantic import BaseModel
 
 from summariser.backends.base import Generation, LLMRequest, LLMResult, Message, complete_with_reask
+from summariser.config import Config
 from summariser.schemas.brief import Usage
 
 Responder = Callable[[LLMRequest], Any]
+
+
+def fake_identity(config: Config) -> tuple[str, str, dict[str, Any]]:
+    """(name, model, sampling) for cache keys: the one definition, behind FakeBackend.sampling().
+    The fake stands in for a model run at the config's temperature, so that tests of the cache
+    key see what a real backend's key would."""
+    return FakeBackend.name, config.model, {"temperature": config.temperature}
 
 
 class FakeBackend:
     name = "fake"
 
     def __init__(self, model: str = "fake-model", max_validation_retries: int = 2,
-                 responder: Responder | None = None):
+                 responder: Responder | None = None, temperature: float = 0.0):
         self.model = model
+        self.temperature = temperature
         self.max_validation_retries = max_validation_retries
         self.responder = responder
         self.queue: deque[Any] = deque()
@@ -41,7 +50,7 @@ class FakeBackend:
         return self
 
     def sampling(self) -> dict[str, Any]:
-        return {"temperature": 0.0}
+        return fake_identity(Config(backend="fake", model=self.model, temperature=self.temperature))[2]
 
     def complete(self, request: LLMRequest) -> LLMResult:
         self.history.append(request)

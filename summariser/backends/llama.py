@@ -50,12 +50,15 @@ def resolve_model_path(config: Config) -> Path:
     return weights.ensure_model(config.model)
 
 
-def llama_sampling(config: Config) -> dict[str, Any]:
-    """What changes the embedded model's output, for cache keys: the one definition, used by
-    LlamaBackend.sampling() and by the brief cache's key before any model is loaded. The CPU
-    path is in it because repacked and plain kernels give slightly different greedy tokens."""
-    return {"temperature": config.temperature, "n_ctx": config.n_ctx, "n_ubatch": LLAMA_N_UBATCH,
-            "grammar": "json_schema", "cpu_path": cpu.resolve(config.cpu_path).path}
+def llama_identity(config: Config) -> tuple[str, str, dict[str, Any]]:
+    """(name, model, sampling) of the embedded model for cache keys, from the config alone: the
+    one definition, behind LlamaBackend's attributes and the brief cache's key before any model
+    is loaded. A GGUF file is named by its file name. The CPU path is in the sampling because
+    repacked and plain kernels give slightly different greedy tokens."""
+    model = config.model if config.model_path is None else Path(config.model_path).name
+    return LlamaBackend.name, model, {
+        "temperature": config.temperature, "n_ctx": config.n_ctx, "n_ubatch": LLAMA_N_UBATCH,
+        "grammar": "json_schema", "cpu_path": cpu.resolve(config.cpu_path).path}
 
 
 def _model(path: Path, config: Config, n_threads: int) -> LlamaEngine | ModelProcess:
@@ -78,7 +81,7 @@ class LlamaBackend:
     def __init__(self, config: Config):
         self.config = config
         self.path = resolve_model_path(config)
-        self.model = config.model if config.model_path is None else self.path.name
+        _, self.model, self._sampling = llama_identity(config)
         self.n_threads = config.n_threads or max(1, os.cpu_count() or 1)
         self.engine = _model(self.path, config, self.n_threads)
         self._lock = threading.Lock()
@@ -97,7 +100,7 @@ class LlamaBackend:
         return self.engine.llm
 
     def sampling(self) -> dict[str, Any]:
-        return llama_sampling(self.config)
+        return dict(self._sampling)
 
     def count_tokens(self, text: str) -> int:
         if isinstance(self.engine, LlamaEngine):

@@ -112,6 +112,16 @@ def _rejects_response_format(exc: BaseException | None) -> bool:
     return "response_format" in text and "json_schema" in text
 
 
+def openai_identity(config: Config, mode: str = "json_schema") -> tuple[str, str, dict[str, Any]]:
+    """(name, model, sampling) for cache keys, from the config and the requested mode: the one
+    definition, behind OpenAIBackend.sampling() and the brief cache's key before a client is
+    made. The mode is the one asked for: a server that refuses it answers in the fallback mode
+    every time, so keying on the request keeps a lookup and the store that follows it equal."""
+    return OpenAIBackend.name, config.model, {
+        "temperature": config.temperature, "mode": mode,
+        "base_url": config.base_url or "https://api.openai.com/v1"}
+
+
 class OpenAIBackend:
     name = "openai"
 
@@ -122,7 +132,7 @@ class OpenAIBackend:
                 "OpenAI-compatible server."
             )
         self.config = config
-        self.model = config.model
+        _, self.model, self._sampling = openai_identity(config, mode)
         self.mode = mode
         # The openai client's own retries are off: tenacity below owns retrying, so attempts and
         # waits are counted in one place. A local server needs no key; openai insists on one.
@@ -144,8 +154,7 @@ class OpenAIBackend:
         self._local.answers = getattr(self._local, "answers", 0) + 1
 
     def sampling(self) -> dict[str, Any]:
-        return {"temperature": self.config.temperature, "mode": self.mode,
-                "base_url": self.config.base_url or "https://api.openai.com/v1"}
+        return dict(self._sampling)
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
