@@ -30,7 +30,8 @@ from typing import Any
 from summariser.schemas.brief import Brief
 
 from summariser.evaluation import EvalCase, load_cases
-from summariser.evaluation.scorers import PredictedFigure, Tally, predicted_figures, score_figures
+from summariser.evaluation.figure_scoring import PredictedFigure, predicted_figures, score_figures
+from summariser.evaluation.matching import Tally
 
 REPO = Path(__file__).resolve().parent.parent
 EVALS = REPO / "evals"
@@ -154,7 +155,7 @@ def add_case_args(parser: argparse.ArgumentParser) -> None:
 
 def figure_tally(case: EvalCase, figures: Sequence[PredictedFigure]) -> Tally:
     """Figure precision/recall counts of predicted figures against the case's gold, with the
-    eval harness's own scorer (summariser.evaluation.scorers)."""
+    eval harness's own scorer (summariser.evaluation.figure_scoring)."""
     return score_figures(figures, case.gold.figures, case.gold.traps, case.text).tally()
 
 

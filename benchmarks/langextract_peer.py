@@ -50,7 +50,8 @@ from summariser.backends import get_backend
 from summariser.config import DEFAULT_LOCAL_MODEL, Config
 from summariser.core import summarise
 from summariser.evaluation import EvalCase
-from summariser.evaluation.scorers import PredictedFigure, Tally
+from summariser.evaluation.figure_scoring import PredictedFigure
+from summariser.evaluation.matching import Tally
 from summariser.numbers import parse_count
 from summariser.weights import ensure_model
 

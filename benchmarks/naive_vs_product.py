@@ -1,7 +1,7 @@
 """Question 2: the product vs a naive single schema-constrained call, on the same embedded model.
 
 Three methods on the same Llama object (one load), each article scored for figure F1 against
-its gold with the eval harness's scorer (summariser.evaluation.scorers):
+its gold with the eval harness's scorer (summariser.evaluation.figure_scoring):
 
 * ``focused`` — the product's default: summarise(), focused strategy, no cache;
 * ``single``  — the product's own ``--strategy single`` (one call, then grounding);
@@ -48,7 +48,8 @@ from summariser.backends.llama import LlamaBackend
 from summariser.config import DEFAULT_LOCAL_MODEL, Config
 from summariser.core import summarise
 from summariser.evaluation import EvalCase
-from summariser.evaluation.scorers import PredictedFigure, Tally
+from summariser.evaluation.figure_scoring import PredictedFigure
+from summariser.evaluation.matching import Tally
 
 NAIVE_MAX_TOKENS = 2000
 METHODS = ("focused", "single", "naive")

@@ -9,7 +9,17 @@ from typing import Any
 import pytest
 from summariser.schemas.brief import Actor, Brief, Casualty, Displacement, Location
 
+from summariser.evaluation.case_scoring import score_case
 from summariser.evaluation.check_gold import gold_problems
+from summariser.evaluation.entity_scoring import score_entities
+from summariser.evaluation.figure_scoring import (
+    PredictedFigure,
+    attribution_matches,
+    invented_numbers,
+    is_grounded,
+    score_figures,
+    trap_hit,
+)
 from summariser.evaluation.gold import (
     EvalCase,
     FigureKind,
@@ -19,18 +29,8 @@ from summariser.evaluation.gold import (
     Trap,
     load_cases,
 )
+from summariser.evaluation.matching import Tally
 from summariser.evaluation.oracle import oracle_brief
-from summariser.evaluation.scorers import (
-    PredictedFigure,
-    Tally,
-    attribution_matches,
-    invented_numbers,
-    is_grounded,
-    score_case,
-    score_entities,
-    score_figures,
-    trap_hit,
-)
 from summariser.evaluation.text import find_quote, name_variants, normalise_name, numbers_in
 
 EVALS = Path(__file__).resolve().parents[1] / "evals"

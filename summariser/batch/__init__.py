@@ -1,6 +1,7 @@
 """The nightly batch: brief every input exactly once, resumably, into one output folder.
 
     runner    run_batch(): the run itself (resume, retries, systemic stop, dry run)
+    ledger    one run's briefs and failures as they are written, and the final errors.jsonl
     outcomes  what one article ends as, and the run's counts
     files     durable JSON lines, atomic writes, the folder lock
     pool      forked worker processes for CPU-bound briefing

@@ -66,8 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     except GoldError as exc:
         print(exc)
         return 1
+    from summariser.evaluation.case_scoring import score_case
     from summariser.evaluation.oracle import oracle_brief
-    from summariser.evaluation.scorers import score_case
 
     bad = 0
     for case in cases:

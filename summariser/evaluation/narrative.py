@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from summariser.evaluation.entity_scoring import EntityScore
+from summariser.evaluation.figure_scoring import attribution_matches
 from summariser.evaluation.gold import EvalCase, GoldCase, GoldControlChange, GoldNarrative
-from summariser.evaluation.scorers import EntityScore, attribution_matches
 from summariser.evaluation.text import name_variants, normalise_name, same_party, word_variant
 from summariser.schemas.brief import Brief, ControlChange
 

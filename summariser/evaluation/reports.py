@@ -14,9 +14,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from summariser.evaluation.figure_scoring import PredictedFigure, evidence_location
 from summariser.evaluation.report_narrative import confusion_html, narrative_case_html, narrative_markdown
 from summariser.evaluation.runner import CaseResult, EvalReport
-from summariser.evaluation.scorers import PredictedFigure, evidence_location
 from summariser.evaluation.text import find_quote
 
 REPORT_FILES = {"markdown": "eval.md", "json": "eval.json", "junit": "eval.junit.xml", "html": "eval.html"}

@@ -16,8 +16,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from summariser.evaluation.case_scoring import CaseScore, score_case
+from summariser.evaluation.figure_scoring import ATTRIBUTES, KINDS
 from summariser.evaluation.gold import SPLITS, EvalCase
-from summariser.evaluation.scorers import ATTRIBUTES, KINDS, CaseScore, Tally, score_case
+from summariser.evaluation.matching import Tally
 from summariser.schemas.brief import Brief
 
 BriefFn = Callable[[str], Any]  # returns a Brief (or its dict / JSON form, validated here)

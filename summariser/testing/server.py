@@ -1,19 +1,21 @@
-"""The mock OpenAI-compatible HTTP server itself (see summariser.testing.mock_openai)."""
+"""The mock OpenAI-compatible server object (see summariser.testing.mock_openai): its lifecycle,
+its counters and request log, and how each chat completion is served: which fault it gets and
+what answer. The HTTP plumbing is summariser.testing.handler; the error responses are
+summariser.testing.error_responses."""
 
 from __future__ import annotations
 
 import copy
 import json
 import socket
-import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
+from summariser.testing.error_responses import error_body, error_response
 from summariser.testing.faults import (
     ERROR_FAULTS,
     FAULT_TYPES,
@@ -22,118 +24,13 @@ from summariser.testing.faults import (
     WRONG_SHAPE_TEXT,
     FaultSchedule,
 )
+from summariser.testing.handler import _Handler, _HTTPServer
 from summariser.testing.requests import default_answer, prompt_tokens_for, schema_from_request
 
 #: A responder gets the request body and returns the answer: a ``str`` is used verbatim as the
 #: answer text, anything else (dict, list, ...) is JSON-encoded. The answer goes where the request's
 #: mode expects it (``message.content``, or the tool call's ``arguments`` when tools were sent).
 Responder = Callable[[dict[str, Any]], Any]
-
-
-
-
-def _error_body(message: str, kind: str, code: str | None) -> dict[str, Any]:
-    return {"error": {"message": message, "type": kind, "param": None, "code": code}}
-
-
-class _HTTPServer(ThreadingHTTPServer):
-    """ThreadingHTTPServer that does not wait for keep-alive connections and stays quiet."""
-
-    daemon_threads = True
-    block_on_close = False
-    allow_reuse_address = True
-    request_queue_size = 256
-    mock: MockOpenAIServer
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Ignore clients that went away (timeouts, resets); report anything else."""
-        exc = sys.exc_info()[1]
-        if isinstance(exc, OSError):
-            return
-        super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, like the real API
-    server: _HTTPServer
-
-    def setup(self) -> None:
-        super().setup()
-        try:  # headers and body go out as separate writes: without this, Nagle adds ~40 ms
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except OSError:
-            pass
-        self.server.mock._track(self.connection, add=True)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.server.mock._track(self.connection, add=False)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silence the per-request log lines."""
-
-    def _path(self) -> str:
-        return self.path.split("?", 1)[0].rstrip("/")
-
-    def send_json(self, status: int, payload: Any, headers: Mapping[str, str] | None = None) -> None:
-        """Write one JSON response; a client that already left is ignored."""
-        data = json.dumps(payload).encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            for key, value in (headers or {}).items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(data)
-            self.wfile.flush()
-        except OSError:
-            self.close_connection = True
-
-    def drop_connection(self) -> None:
-        """Close the socket abruptly with no response at all."""
-        self.close_connection = True
-        try:
-            self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-
-    def do_GET(self) -> None:
-        """``GET /v1/models``."""
-        mock = self.server.mock
-        mock._bump("other_requests")
-        if self._path() in ("/v1/models", "/models"):
-            created = int(mock.started_at)
-            self.send_json(
-                200,
-                {
-                    "object": "list",
-                    "data": [{"id": mock.model, "object": "model", "created": created, "owned_by": "mock"}],
-                },
-            )
-        else:
-            self.send_json(404, _error_body(f"unknown path {self.path}", "invalid_request_error", None))
-
-    def do_POST(self) -> None:
-        """``POST /v1/chat/completions``."""
-        mock = self.server.mock
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        if self._path() not in ("/v1/chat/completions", "/chat/completions"):
-            mock._bump("other_requests")
-            self.send_json(404, _error_body(f"unknown path {self.path}", "invalid_request_error", None))
-            return
-        try:
-            body = json.loads(raw)
-            if not isinstance(body, dict):
-                raise ValueError("body is not a JSON object")
-        except ValueError as exc:
-            mock._bump("bad_requests")
-            self.send_json(400, _error_body(f"invalid JSON body: {exc}", "invalid_request_error", None))
-            return
-        mock._serve_chat(self, body)
 
 
 class MockOpenAIServer:
@@ -327,7 +224,7 @@ class MockOpenAIServer:
             return
         if fault in ERROR_FAULTS or fault in SCRIPT_ONLY_FAULTS:
             self._sleep(self.latency_s)
-            status, headers, payload = self._error_response(fault, schedule)
+            status, headers, payload = error_response(fault, schedule)
             self._record_status(status)
             handler.send_json(status, payload, headers)
             return
@@ -338,7 +235,7 @@ class MockOpenAIServer:
         except Exception as exc:  # a broken responder is a test bug: make it loud but keep serving
             self._bump("responder_errors")
             self._record_status(500)
-            handler.send_json(500, _error_body(f"mock responder failed: {exc!r}", "server_error", None))
+            handler.send_json(500, error_body(f"mock responder failed: {exc!r}", "server_error", None))
             return
         text = answer if isinstance(answer, str) else json.dumps(answer)
 
@@ -370,46 +267,6 @@ class MockOpenAIServer:
     def _record_status(self, status: int) -> None:
         with self._lock:
             self._stats["status"][status] = self._stats["status"].get(status, 0) + 1
-
-    def _error_response(
-        self, fault: str, schedule: FaultSchedule
-    ) -> tuple[int, dict[str, str], dict[str, Any]]:
-        if fault == "rate_limit":
-            wait = schedule.retry_after_s
-            retry_after = str(int(wait)) if float(wait).is_integer() else f"{wait:g}"
-            return (
-                429,
-                {"Retry-After": retry_after, "retry-after-ms": str(int(wait * 1000))},
-                _error_body(
-                    "Rate limit reached for requests (mock). Please try again later.",
-                    "requests",
-                    "rate_limit_exceeded",
-                ),
-            )
-        if fault == "context_length":
-            return (
-                400,
-                {},
-                _error_body(
-                    "This model's maximum context length is 4096 tokens. However, you requested "
-                    "4903 tokens (mock).", "invalid_request_error", "context_length_exceeded"
-                ),
-            )
-        if fault == "server_error":
-            return (
-                500,
-                {},
-                _error_body(
-                    "The server had an error while processing your request (mock).", "server_error", None
-                ),
-            )
-        return (
-            503,
-            {},
-            _error_body(
-                "The engine is currently overloaded, please try again later (mock).", "server_error", None
-            ),
-        )
 
     def _completion(
         self,
@@ -449,5 +306,3 @@ class MockOpenAIServer:
                 "total_tokens": prompt_tokens + completion_tokens,
             },
         }
-
-

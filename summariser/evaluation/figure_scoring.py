@@ -1,44 +1,25 @@
-"""Scorers: each compares one aspect of a predicted Brief with a GoldCase.
+"""Figure scoring: the casualty and displacement figures of a Brief against the gold figures,
+and the checks of each predicted figure against the article itself (grounded evidence, invented
+numbers).
 
-Conventions (also in evals/README.md):
+Figures match gold by kind and number under the conventions of evaluation.matching (one-to-one,
+required gold first, optional gold free both ways); besides:
 
-* Matching is one-to-one and maximal (augmenting paths), trying required gold first, so a
-  duplicate prediction can never steal a required figure's match from a correct one.
-* Optional gold is free both ways: matching it counts as a true positive, missing it costs
-  nothing. Recall = matched / (required + matched optional); required recall = matched required
-  / required.
-* An unmatched prediction is a false positive unless it also fits an optional gold item (a
-  second phrasing of a vague or background figure); those are "ignored". A duplicate of a
-  required figure is a false positive.
 * A prediction that hits a trap (page noise, a population, another story's number) is always a
   false positive and never matched.
-* Empty denominators: precision with no predictions is 1.0 when nothing was required, else 0.0
-  (saying nothing about an article with required figures is not "precise"); recall with nothing
-  required and nothing matched is 1.0; attribute accuracies over zero matches are None.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from summariser.evaluation.gold import EvalCase, GoldEntity, GoldFigure, Trap
-from summariser.evaluation.text import (
-    contains_phrase,
-    figure_label,
-    find_quote,
-    fold,
-    name_variants,
-    normalise_name,
-    numbers_in,
-    same_party,
-)
+from summariser.evaluation.gold import GoldFigure, Trap
+from summariser.evaluation.matching import Tally, max_matching
+from summariser.evaluation.text import contains_phrase, figure_label, find_quote, fold
 from summariser.schemas.brief import Brief
-
-if TYPE_CHECKING:
-    from summariser.evaluation.narrative import NarrativeScore
 
 KINDS = ("killed", "injured", "missing", "displaced")
 ATTRIBUTES = ("group", "reported_by", "scope", "qualifier", "route", "origin", "destination")
@@ -102,85 +83,6 @@ def predicted_figures(brief: Brief) -> list[PredictedFigure]:
         for i, d in enumerate(brief.displacement)
     ]
     return out
-
-
-# --- generic one-to-one matching ----------------------------------------------------------------
-
-
-def max_matching(order: Sequence[int], candidates: Callable[[int], Sequence[int]]) -> dict[int, int]:
-    """Maximum one-to-one matching gold -> prediction (Kuhn's augmenting paths).
-
-    Gold items are tried in `order`; an augmenting path never unmatches an already matched gold
-    item, so putting required items first maximises required matches before optional ones.
-    `candidates(g)` lists compatible predictions, best first (ties go to the earlier one).
-    """
-    owner: dict[int, int] = {}  # prediction -> gold
-
-    def assign(g: int, seen: set[int]) -> bool:
-        for p in candidates(g):
-            if p in seen:
-                continue
-            seen.add(p)
-            if p not in owner or assign(owner[p], seen):
-                owner[p] = g
-                return True
-        return False
-
-    for g in order:
-        assign(g, set())
-    return {g: p for p, g in owner.items()}
-
-
-@dataclass
-class Tally:
-    """Additive counts behind precision/recall, so splits can be micro-averaged by summing."""
-
-    required: int = 0
-    required_matched: int = 0
-    optional_matched: int = 0
-    false_positives: int = 0
-
-    @property
-    def true_positives(self) -> int:
-        """Matched gold items, required or optional."""
-        return self.required_matched + self.optional_matched
-
-    def __add__(self, other: Tally) -> Tally:
-        """Field-wise sum (micro-averaging)."""
-        return Tally(self.required + other.required,
-                     self.required_matched + other.required_matched,
-                     self.optional_matched + other.optional_matched,
-                     self.false_positives + other.false_positives)
-
-    def precision(self) -> float:
-        """See the module docstring for the empty case."""
-        claimed = self.true_positives + self.false_positives
-        if claimed == 0:
-            return 1.0 if self.required == 0 else 0.0
-        return self.true_positives / claimed
-
-    def recall(self) -> float:
-        """Matched over required plus matched optional."""
-        expected = self.required + self.optional_matched
-        return 1.0 if expected == 0 else self.true_positives / expected
-
-    def required_recall(self) -> float:
-        """Matched required over required; 1.0 when nothing was required."""
-        return 1.0 if self.required == 0 else self.required_matched / self.required
-
-    def f1(self) -> float:
-        """Harmonic mean of precision and recall (0.0 when both are 0)."""
-        p, r = self.precision(), self.recall()
-        return 0.0 if p + r == 0 else 2 * p * r / (p + r)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Counts plus the derived rates."""
-        return {
-            "required": self.required, "required_matched": self.required_matched,
-            "optional_matched": self.optional_matched, "false_positives": self.false_positives,
-            "precision": self.precision(), "recall": self.recall(),
-            "required_recall": self.required_recall(), "f1": self.f1(),
-        }
 
 
 # --- figures --------------------------------------------------------------------------------------
@@ -392,74 +294,6 @@ def score_figures(preds: Sequence[PredictedFigure], gold: Sequence[GoldFigure],
     return score
 
 
-# --- actors and places ------------------------------------------------------------------------------
-
-
-@dataclass
-class EntityScore:
-    """Predicted names vs gold actors or places."""
-
-    matched: list[tuple[str, GoldEntity]] = field(default_factory=list)
-    pairs: list[tuple[int, int]] = field(default_factory=list)  # (prediction index, gold index)
-    missed: list[GoldEntity] = field(default_factory=list)
-    false_positives: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
-    tally: Tally = field(default_factory=Tally)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return {
-            "matched": [{"predicted": p, "gold": g.name, "required": g.required} for p, g in self.matched],
-            "missed": [{"gold": g.name, "required": g.required} for g in self.missed],
-            "false_positives": self.false_positives,
-            "ignored": self.ignored,
-            "tally": self.tally.to_dict(),  # nested: its counts must not overwrite the lists
-        }
-
-
-def entity_fits(pred_names: Sequence[str], gold: GoldEntity) -> bool:
-    """Whether a predicted name stands for the gold entity: any form of it equals a form of the
-    gold name or an alias, holds one as a phrase ("al Shabaab militants" for "al Shabaab"), or
-    names the same side once kind-of-body words are set aside ("Myanmar junta" for "Myanmar's
-    junta forces"; see text.same_party)."""
-    pred_forms = set().union(*(name_variants(n) for n in pred_names)) if pred_names else set()
-    gold_names = (gold.name, *gold.aliases)
-    gold_forms = set().union(*(name_variants(n) for n in gold_names))
-    if pred_forms & gold_forms:
-        return True
-    return any(contains_phrase(p, g) or same_party(p, g) for p in pred_names for g in gold_names
-               if len(normalise_name(g)) >= 3)
-
-
-def score_entities(preds: Sequence[Sequence[str]], gold: Sequence[GoldEntity]) -> EntityScore:
-    """Match predicted entities (each: its name then its aliases) to gold, like figures."""
-    fits = [[p for p in range(len(preds)) if entity_fits(preds[p], g)] for g in gold]
-    order = sorted(range(len(gold)), key=lambda g: (not gold[g].required, g))
-    pairs = max_matching(order, lambda g: fits[g])
-    score = EntityScore()
-    for g, item in enumerate(gold):
-        if g in pairs:
-            score.matched.append((preds[pairs[g]][0], item))
-            score.pairs.append((pairs[g], g))
-        else:
-            score.missed.append(item)
-    used = set(pairs.values())
-    for p, names in enumerate(preds):
-        if p in used:
-            continue
-        if any(not g.required and entity_fits(names, g) for g in gold):
-            score.ignored.append(names[0])
-        else:
-            score.false_positives.append(names[0])
-    score.tally = Tally(
-        required=sum(1 for g in gold if g.required),
-        required_matched=sum(1 for _, g in score.matched if g.required),
-        optional_matched=sum(1 for _, g in score.matched if not g.required),
-        false_positives=len(score.false_positives),
-    )
-    return score
-
-
 # --- grounding and invented numbers --------------------------------------------------------------------
 
 
@@ -491,70 +325,3 @@ def invented_numbers(pred: PredictedFigure, stated: set[int]) -> list[int]:
             and pred.high in stated and pred.low <= pred.count <= pred.high):
         return []
     return [v for v in pred.numbers if v not in stated]
-
-
-# --- one case -------------------------------------------------------------------------------------------
-
-
-@dataclass
-class CaseScore:
-    """Every scorer's verdict on one brief (or on no brief, when the run failed)."""
-
-    figures: FigureScore
-    actors: EntityScore
-    places: EntityScore
-    conflict_correct: bool
-    predicted_figures: list[PredictedFigure]
-    ungrounded: list[PredictedFigure]
-    invented: list[tuple[PredictedFigure, list[int]]]
-    narrative: NarrativeScore
-
-    @property
-    def grounded(self) -> int:
-        """How many predicted figures have evidence found in the article."""
-        return len(self.predicted_figures) - len(self.ungrounded)
-
-    @property
-    def invented_count(self) -> int:
-        """How many predicted numbers the article never states."""
-        return sum(len(values) for _, values in self.invented)
-
-    def failures(self) -> list[str]:
-        """Why this case fails, one line each; empty when it passes."""
-        out = []
-        if not self.conflict_correct:
-            out.append("is_conflict_report is wrong")
-        for _, g in self.figures.missed_required:
-            source = f" ({g.reported_by[0]})" if g.reported_by else ""
-            out.append(f"missed required {g.label}{source}: {g.evidence!r}")
-        for pred, values in self.invented:
-            out.append(f"invented number(s) {', '.join(map(str, values))} in {pred.path}: {pred.evidence!r}")
-        for pred in self.ungrounded:
-            out.append(f"ungrounded evidence in {pred.path} ({pred.label}): {pred.evidence!r}")
-        for pred, trap in self.figures.trap_hits:
-            out.append(f"trap: {pred.path} ({pred.label}) comes from {trap.text!r} ({trap.why})")
-        return out + self.narrative.failures()
-
-
-def score_case(case: EvalCase, brief: Brief | None) -> CaseScore:
-    """Score one brief against its case's gold; `brief=None` (the run failed) misses everything."""
-    gold = case.gold
-    preds = predicted_figures(brief) if brief is not None else []
-    actors = [[a.name, *a.aliases] for a in brief.actors] if brief is not None else []
-    places = [[loc.name] for loc in brief.locations] if brief is not None else []
-    from summariser.evaluation.narrative import score_narrative
-
-    stated = numbers_in(case.text)
-    invented = [(p, values) for p in preds if (values := invented_numbers(p, stated))]
-    actor_score = score_entities(actors, gold.actors)
-    place_score = score_entities(places, gold.locations)
-    return CaseScore(
-        figures=score_figures(preds, gold.figures, gold.traps, case.text),
-        actors=actor_score,
-        places=place_score,
-        conflict_correct=brief is not None and brief.is_conflict_report == gold.is_conflict_report,
-        predicted_figures=preds,
-        ungrounded=[p for p in preds if not is_grounded(p, case.text)],
-        invented=invented,
-        narrative=score_narrative(case, brief, actor_score, place_score),
-    )

@@ -1,0 +1,77 @@
+"""Entity scoring: the actors and places of a Brief against the gold ones, by name or alias,
+under the matching conventions of evaluation.matching."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from summariser.evaluation.gold import GoldEntity
+from summariser.evaluation.matching import Tally, max_matching
+from summariser.evaluation.text import contains_phrase, name_variants, normalise_name, same_party
+
+
+@dataclass
+class EntityScore:
+    """Predicted names vs gold actors or places."""
+
+    matched: list[tuple[str, GoldEntity]] = field(default_factory=list)
+    pairs: list[tuple[int, int]] = field(default_factory=list)  # (prediction index, gold index)
+    missed: list[GoldEntity] = field(default_factory=list)
+    false_positives: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    tally: Tally = field(default_factory=Tally)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "matched": [{"predicted": p, "gold": g.name, "required": g.required} for p, g in self.matched],
+            "missed": [{"gold": g.name, "required": g.required} for g in self.missed],
+            "false_positives": self.false_positives,
+            "ignored": self.ignored,
+            "tally": self.tally.to_dict(),  # nested: its counts must not overwrite the lists
+        }
+
+
+def entity_fits(pred_names: Sequence[str], gold: GoldEntity) -> bool:
+    """Whether a predicted name stands for the gold entity: any form of it equals a form of the
+    gold name or an alias, holds one as a phrase ("al Shabaab militants" for "al Shabaab"), or
+    names the same side once kind-of-body words are set aside ("Myanmar junta" for "Myanmar's
+    junta forces"; see text.same_party)."""
+    pred_forms = set().union(*(name_variants(n) for n in pred_names)) if pred_names else set()
+    gold_names = (gold.name, *gold.aliases)
+    gold_forms = set().union(*(name_variants(n) for n in gold_names))
+    if pred_forms & gold_forms:
+        return True
+    return any(contains_phrase(p, g) or same_party(p, g) for p in pred_names for g in gold_names
+               if len(normalise_name(g)) >= 3)
+
+
+def score_entities(preds: Sequence[Sequence[str]], gold: Sequence[GoldEntity]) -> EntityScore:
+    """Match predicted entities (each: its name then its aliases) to gold, like figures."""
+    fits = [[p for p in range(len(preds)) if entity_fits(preds[p], g)] for g in gold]
+    order = sorted(range(len(gold)), key=lambda g: (not gold[g].required, g))
+    pairs = max_matching(order, lambda g: fits[g])
+    score = EntityScore()
+    for g, item in enumerate(gold):
+        if g in pairs:
+            score.matched.append((preds[pairs[g]][0], item))
+            score.pairs.append((pairs[g], g))
+        else:
+            score.missed.append(item)
+    used = set(pairs.values())
+    for p, names in enumerate(preds):
+        if p in used:
+            continue
+        if any(not g.required and entity_fits(names, g) for g in gold):
+            score.ignored.append(names[0])
+        else:
+            score.false_positives.append(names[0])
+    score.tally = Tally(
+        required=sum(1 for g in gold if g.required),
+        required_matched=sum(1 for _, g in score.matched if g.required),
+        optional_matched=sum(1 for _, g in score.matched if not g.required),
+        false_positives=len(score.false_positives),
+    )
+    return score
