@@ -86,18 +86,28 @@ def reporter(answer: str | None, sentence: str) -> str | None:
     one source, a missing answer, or an answer that is some other actor the sentence names, gives
     way to it. An answer that names the source more fully ("UNHCR" for "the agency said") or a
     source from a neighbouring sentence is kept."""
+    return _checked(answer, sentence)[0]
+
+
+def source_rule(answer: str | None, sentence: str) -> str:
+    """Which check decided the source `reporter` gives (for the -vv log)."""
+    return _checked(answer, sentence)[1]
+
+
+def _checked(answer: str | None, sentence: str) -> tuple[str | None, str]:
     named = _found(sentence)
     if len(named) != 1:
-        return answer
+        return answer, f"the model (the sentence names {len(named)} sources)"
     ((at, source),) = named
     if answer is None:
-        return source
+        return source, "the sentence's one source (the model gave none)"
     a, s = fold(answer).removeprefix("the "), fold(source).removeprefix("the ")
     if a in s or s in a:
-        return answer  # the same source, named more or less fully ("the governor")
+        return answer, "the model (the sentence's one source, named more or less fully)"
     bare = re.escape(a)
     if re.search(rf"\b{bare}\W{{0,4}}$", fold(sentence[:at])):
-        return answer  # "the Free Anar Brigades, a separatist group, said": the name, not its gloss
+        # "the Free Anar Brigades, a separatist group, said": the name, not its gloss
+        return answer, "the model (the name before the source's gloss)"
     if re.search(rf"\b{bare}", fold(sentence)):
-        return source  # the model named another actor of the sentence as the source
-    return answer
+        return source, "the sentence's one source (the model named another actor)"
+    return answer, "the model (a source the sentence does not name)"

@@ -60,36 +60,67 @@ def figure_record(kind: str, value: ParsedCount, group: str, detail: str | None,
     return Casualty(kind=kind, location=_place_in(evidence, places), **common)  # type: ignore[arg-type]
 
 
-def noun_group(cand: Candidate) -> str | None:
-    """civilians / combatants / mixed as the counted noun says ("14 soldiers", "30 people"), or
-    for "others" and a bare number, as the number before it in the sentence says ("killing four
-    civilians and wounding six others"). None when the words do not say."""
-    def group_of(noun: str | None) -> str | None:
-        n = (noun or "").casefold()
-        if n in CIVILIAN_NOUNS:
-            return "civilians"
-        if n in COMBATANT_NOUNS:
-            return "combatants"
-        return "mixed" if n in UNSPECIFIED_NOUNS else None
+# The rules that read who the counted people were from the words, in the order they are tried;
+# the first that applies decides (its outcome may be "the words do not say": then the model's
+# group stands). Each rule's examples are (sentence, the number as written, group) and become
+# tests (tests/test_figures_rules.py); `summariser brief -vv` logs the rule behind each figure.
+GROUP_RULES: dict[str, tuple[str, tuple[tuple[str, str, str | None], ...]]] = {
+    "of them": ("the noun after 'N of them/whom (were)'", (
+        ("45 people were wounded, 17 of them children.", "17", "civilians"),)),
+    "they were": ("people of no class, then 'they/who were X' in the same clause", (
+        ("Only nine people died and they were government soldiers.", "nine", "combatants"),)),
+    "counted noun": ("the noun the number counts is in a class (lexicon/nouns.toml)", (
+        ("Fourteen soldiers were killed.", "Fourteen", "combatants"),
+        ("Shelling killed 30 villagers.", "30", "civilians"),
+        ("The attack killed 18,000 people.", "18,000", "mixed"))),
+    "class noun a word on": ("a class noun a word or two after the number, in the same phrase", (
+        ("The strike killed six IS militants.", "six", "combatants"),)),
+    "noun of no class": ("a counted noun in no class: the words do not say", (
+        ("Three suspects were killed.", "Three", None),)),
+    "others besides a count": ("'N soldiers and M others': others than those counted, unknown", (
+        ("Three soldiers and two others were killed.", "two", "mixed"),)),
+    "others, the same people": ("'others' later in a sentence that counted a class: the same "
+                                "people, another harm", (
+        ("The strike killed four civilians and wounded six others.", "six", "civilians"),
+        ("Fourteen soldiers were killed and nine others wounded.", "nine", "combatants"))),
+    "bare number repeats a count": ("a bare number takes the last count's noun, unless it is a toll", (
+        ("Rebels killed 4 soldiers on Monday and 12 on Tuesday.", "12", "combatants"),)),
+}
 
+
+def _group_of(noun: str | None) -> str | None:
+    n = (noun or "").casefold()
+    if n in CIVILIAN_NOUNS:
+        return "civilians"
+    if n in COMBATANT_NOUNS:
+        return "combatants"
+    return "mixed" if n in UNSPECIFIED_NOUNS else None
+
+
+def noun_group(cand: Candidate) -> tuple[str | None, str | None]:
+    """(group, rule): civilians / combatants / mixed as the words around the number say, and the
+    name of the rule in GROUP_RULES that decided. (None, None) when no rule applies, (None, rule)
+    when one applies and says the words do not tell."""
     offset = cand.mention.start - cand.sentence.start
     after = cand.sentence.text[cand.mention.end - cand.sentence.start:]
     before = cand.sentence.text[:offset]
     noun = cand.mention.noun
+    rule = "counted noun"
     of_them = re.match(r"\s+of\s+(?:them|whom)\s+(?:were\s+|are\s+)?(\w+)", after)
     if of_them:
-        noun = of_them.group(1)  # "45 people were wounded, 17 of them children"
+        noun, rule = of_them.group(1), "of them"  # "45 people were wounded, 17 of them children"
     elif noun and noun.casefold() == "number":
         the_number = re.match(r"\s+the\s+number\s+of\s+(\w+)", after)
         noun = the_number.group(1) if the_number else None  # "brings to 186 the number of soldiers"
-    own = group_of(noun)
+    own = _group_of(noun)
     if own is None and (noun or "").casefold() not in GENERIC_NOUNS and not of_them:
-        # "12 Mexican Police Officials", "six IS militant": the class noun comes a word or two on
+        # "six IS militants", "12 Mexican Police Officials": the class noun comes a word or two on
         # (in the same phrase: "rose to 15, medics said" names the source, not the dead).
         for word in re.findall(r"[A-Za-z'-]+", re.split(r"[,.;:()]", after[:40])[0])[:3]:
             if word in _GROUP_SEARCH_STOP:  # lower case only: "IS militants" is no "is"
                 break
-            if (own := group_of(word)) is not None:
+            if (own := _group_of(word)) is not None:
+                rule = "class noun a word on"
                 break
     if own == "mixed":
         # "only nine people died and that they were government soldiers": in the same clause,
@@ -97,31 +128,34 @@ def noun_group(cand: Candidate) -> str | None:
         they = re.match(r"[^0-9;:]{0,120}?\b(?:they|who|all of them)\s+(?:were|are)\s+"
                         r"((?:\w+\s+){0,2}\w+)", after)
         if they:
-            named = [g for w in they.group(1).split() if (g := group_of(w)) and g != "mixed"]
-            own = named[-1] if named else own
-    if own or (noun and noun.casefold() != "others"):
-        return own
+            named = [g for w in they.group(1).split() if (g := _group_of(w)) and g != "mixed"]
+            if named:
+                return named[-1], "they were"
+    if own:
+        return own, rule
+    if noun and noun.casefold() != "others":
+        return None, "noun of no class" if rule == "counted noun" else rule
     earlier = [m for m in find_numbers(before) if m.noun]
     if not earlier:
-        return None
+        return None, None
     between = before[earlier[-1].end:]
     if noun:  # "others"
-        # "killing four civilians and wounding six others", "fourteen soldiers were killed and
-        # nine others wounded": the same people, another harm. "three (government) soldiers and
-        # two others were killed": others than the soldiers, so unknown.
+        # "three (government) soldiers and two others were killed": others than the soldiers,
+        # so unknown. "killing four civilians and wounding six others", "fourteen soldiers were
+        # killed and nine others wounded": the same people, another harm.
         counted = str(earlier[-1].noun)
         at_noun = between.casefold().find(counted.casefold())
         rest = between[at_noun + len(counted):] if at_noun >= 0 else between
         if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*(?:at\s+least\s+|some\s+|about\s+)?", rest,
                         re.IGNORECASE):
-            return "mixed"
-        return group_of(earlier[-1].noun)
+            return "mixed", "others besides a count"
+        return _group_of(earlier[-1].noun), "others, the same people"
     # A bare number repeats the last count's noun ("4 soldiers on Monday and 12 on Tuesday"),
     # but not when it is a toll or a total of its own ("3 attackers ... the toll rose to 15").
     if re.search(r"\b(?:tolls?|totals?|in\s+all|overall|altogether|bringing|brings|brought|"
                  r"including|among|rose|risen|climbed|reached)\b", between, re.IGNORECASE):
-        return None
-    return group_of(earlier[-1].noun)
+        return None, None
+    return _group_of(earlier[-1].noun), "bare number repeats a count"
 
 
 def detail_of(noun: str | None) -> str | None:

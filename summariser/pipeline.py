@@ -18,6 +18,7 @@ import functools
 import logging
 from collections.abc import Callable
 
+from summariser.attribution import source_rule
 from summariser.backends.base import LLMRequest
 from summariser.candidates import SUBSET, clause_kind, find_candidates, marked
 from summariser.errors import ExtractionFailed
@@ -75,10 +76,12 @@ def focused(article: str, run: Run) -> Brief:
         at = cand.mention.start - cand.sentence.start
         end = cand.mention.end - cand.sentence.start
         local = clause_kind(cand.sentence.text, at, end)
+        kind_rule = "the words of its clause" if local else "the model"
         before = last_kind.get(cand.sentence.start)
         if local is None and before is not None and SUBSET.search(cand.sentence.text[:at]) \
                 and not find_numbers(cand.sentence.text[before[0]:at]):
             local = before[1]
+            kind_rule = "a subset of the figure before it" if local else kind_rule
         v = cand.mention.value
         if local is not None and (local, v.count, v.low, v.high) in found:
             # The headline's toll repeated in the lead: the brief keeps the first quote only, so
@@ -99,11 +102,22 @@ def focused(article: str, run: Run) -> Brief:
         kind = local or d.kind
         found.add((kind, v.count, v.low, v.high))
         last_kind[cand.sentence.start] = (end, kind)
-        group = noun_group(cand) or d.group
-        figures.append(figure_record(kind, cand.mention.value, group, detail_of(cand.mention.noun),
-                               source_of(d.reported_by), d.scope, cand.sentence.text,
-                               (cand.sentence.start, cand.sentence.end), places))
+        group, group_rule = noun_group(cand)
+        figures.append(figure_record(kind, cand.mention.value, group or d.group,
+                                     detail_of(cand.mention.noun), source_of(d.reported_by), d.scope,
+                                     cand.sentence.text, (cand.sentence.start, cand.sentence.end),
+                                     places))
+        if log.isEnabledFor(logging.DEBUG):  # which rule decided what (-vv)
+            log.debug("figure %r at %d: kind %s by %s; group %s by %s; source %r by %s",
+                      cand.mention.text, cand.mention.start, kind, kind_rule, figures[-1].group,
+                      f"rule {group_rule!r}" if group else _model_rule(group_rule),
+                      figures[-1].reported_by,
+                      source_rule(source_of(d.reported_by), cand.sentence.text))
     return _assemble(article, ov, places, figures, warnings)
+
+
+def _model_rule(rule: str | None) -> str:
+    return "the model" if rule is None else f"the model (rule {rule!r}: the words do not say)"
 
 
 def single(article: str, run: Run) -> Brief:

@@ -172,7 +172,7 @@ def test_model_calling_a_flood_a_conflict_is_overruled_and_no_figure_is_asked() 
 
 def _group_of(sentence: str, number: str) -> str | None:
     (cand,) = [c for c in find_candidates(sentence) if c.mention.text == number]
-    return noun_group(cand)
+    return noun_group(cand)[0]
 
 
 @pytest.mark.parametrize(("sentence", "number", "expected"), [

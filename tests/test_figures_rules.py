@@ -1,0 +1,63 @@
+"""The named rules that read who the counted people were: each decides its own examples, and
+the -vv log names the rule behind each figure's kind, group and source."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from helpers import RecordingFake, overview, responder_for
+
+from summariser import summarise
+from summariser.candidates import find_candidates
+from summariser.config import Config
+from summariser.figures import GROUP_RULES, noun_group
+
+EXAMPLES = [(rule, sentence, number, group)
+            for rule, (_, examples) in GROUP_RULES.items() for sentence, number, group in examples]
+
+
+@pytest.mark.parametrize(("rule", "sentence", "number", "group"), EXAMPLES,
+                         ids=[f"{rule}: {sentence}" for rule, sentence, _, _ in EXAMPLES])
+def test_each_group_rule_decides_its_own_examples(rule: str, sentence: str, number: str,
+                                                  group: str | None) -> None:
+    (cand,) = [c for c in find_candidates(sentence) if c.mention.text == number]
+    assert noun_group(cand) == (group, rule)
+
+
+def test_every_rule_has_a_description_and_an_example() -> None:
+    for rule, (description, examples) in GROUP_RULES.items():
+        assert description and examples, rule
+
+
+def test_a_toll_is_no_repeat_of_the_count_before_it() -> None:
+    (cand,) = [c for c in find_candidates("3 attackers died and the toll rose to 15.")
+               if c.mention.text == "15"]
+    assert noun_group(cand) == (None, None)
+
+
+def test_the_debug_log_names_the_rule_behind_each_figures_kind_group_and_source(
+        caplog: pytest.LogCaptureFixture) -> None:
+    article = ("Rebels attack army post\n\nRebels attacked an army post near Dansai on Monday. "
+               "Fourteen soldiers were killed and 30 villagers fled the rebels to Dansai, the defence "
+               "ministry said.")
+    decisions = {"Fourteen": {"kind": "killed", "group": "civilians", "reported_by": "not stated"},
+                 "30": {"kind": "killed", "group": "mixed", "reported_by": "the rebels"}}
+    fake = RecordingFake(responder=responder_for(article, decisions,
+                                                 overview(places=(("Dansai", "town"),))))
+    with caplog.at_level(logging.DEBUG, logger="summariser.pipeline"):
+        brief = summarise(article, Config(backend="fake", strategy="focused", use_cache=False),
+                          backend=fake)
+    assert [(c.kind, c.group, c.reported_by) for c in brief.casualties] == [
+        ("killed", "combatants", "the defence ministry")]
+    assert [(d.count, d.group) for d in brief.displacement] == [(30, "civilians")]
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("figure ")]
+    at = article.index("Fourteen"), article.index("30")
+    assert lines == [
+        f"figure 'Fourteen' at {at[0]}: kind killed by the words of its clause; group combatants by rule "
+        "'counted noun'; source 'the defence ministry' by the sentence's one source (the model "
+        "gave none)",
+        f"figure '30' at {at[1]}: kind displaced by the words of its clause; group civilians by rule "
+        "'counted noun'; source 'the defence ministry' by the sentence's one source (the model "
+        "named another actor)",
+    ]
