@@ -12,7 +12,7 @@ from summariser.schemas.brief import Brief
 
 from summariser import core
 from summariser.cli import main
-from summariser.text import html_to_text
+from summariser.html import html_to_text
 
 HTML = f"""<!doctype html>
 <html><head><title>Shelling hits Kharkiv</title><script>var tracking = 1;</script></head>

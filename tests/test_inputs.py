@@ -258,12 +258,12 @@ def test_input_folder_cannot_be_the_output_folder(tmp_path: Path) -> None:
 
 def test_a_failing_text_helper_is_that_files_problem(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    import summariser.text
+    import summariser.html
 
     def boom(html: str) -> str:
         raise RuntimeError("parser bug")
 
-    monkeypatch.setattr(summariser.text, "html_to_text", boom)
+    monkeypatch.setattr(summariser.html, "html_to_text", boom)
     (tmp_path / "a.html").write_text("<html><body><p>" + ARTICLE + "</p></body></html>")
     (tmp_path / "b.txt").write_text(ARTICLE)
 

@@ -31,10 +31,11 @@ from summariser.config import Config
 from summariser.core import summarise
 from summariser.errors import InputError
 from summariser.grounding import check_figure, number_in_evidence
+from summariser.html import html_to_text
 from summariser.inputs import Article, InputProblem, JsonlSource, prepare_text, published_day, sanitise_id
 from summariser.numbers import parse_count, stated_values
+from summariser.page_noise import body_spans
 from summariser.testing import instance_from_schema
-from summariser.text import body_spans, html_to_text
 
 FAST = settings(max_examples=120, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -1,4 +1,5 @@
-"""Tests for summariser.text: decoding, HTML, sentences, page noise and normalisation."""
+"""Tests for summariser.text, summariser.html and summariser.page_noise: decoding, HTML, sentences,
+page noise and normalisation."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summariser.errors import InputError
+from summariser.html import html_to_text, looks_like_html
+from summariser.page_noise import body_spans
 from summariser.text import (
-    body_spans,
     decode_article,
-    html_to_text,
-    looks_like_html,
+    line_spans,
     normalise_for_match,
     split_sentences,
     validate_article,
@@ -145,6 +146,12 @@ def test_split_sentences_window_offsets_index_original() -> None:
         ("First one.", "First one."), ("Second one.", "Second one.")]
     assert split_sentences(text, 50, 10) == []
     assert split_sentences(text, -5, 10_000)[-1].text == "Third."
+
+
+def test_line_spans_are_the_stripped_non_blank_lines() -> None:
+    text = "  Title  \r\n\r\n \u2028 Body one.\x0cBody two. \n"
+    assert [text[s:e] for s, e in line_spans(text)] == ["Title", "Body one.", "Body two."]
+    assert line_spans(" \n\t\n") == []
 
 
 # --- page noise ------------------------------------------------------------------------------
