@@ -1,84 +1,59 @@
 """Page noise in text inputs: which lines of an article are its body, and which are what a news
 page prints around it (menus, share buttons, captions, related-link lists, comments).
 
-Spans index the string given, like every span of summariser.text.
+The word lists and patterns are data: lexicon/page_noise.toml. Spans index the string given, like
+every span of summariser.text.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass
 
+from summariser.lexicon import load
 from summariser.text import line_spans
 
-_AGENCIES = (
-    r"(?:Reuters|AFP|AP|EPA|EPA-EFE|Getty(?:\s+Images)?|Anadolu(?:\s+Agency)?|AA|SANA|Xinhua|"
-    r"TASS|IRNA|Sputnik|DPA|UNHCR|UNICEF|Handout|File|Shutterstock|Alamy|NurPhoto|"
-    r"SOPA Images|Sipa|Zuma|Images)"
-)
-_CAPTION_RE = re.compile(
-    r"^(?:photo|photos|image|images|picture|pictures|photograph|caption|image\s+caption|"
-    r"media\s+caption|image\s+source|video\s+caption|video|graphic|illustration|file\s+photo|"
-    r"credit|photo\s+credit|source\s+image|gallery)\s*[:|\u2014\u2013-]"
-    r"|^\(?\s*(?:photo|picture|image|photograph)s?\s+(?:by|credit|courtesy|:)"
-    r"|\((?:[^()]*[/:|]\s*)?" + _AGENCIES + r"(?:\s*/\s*[^()]*)?\)\s*$"
-    r"|\((?:photo|picture|image|photograph|file\s+photo)\b[^()]*\)\s*$"
-    r"|(?:[/|\u2014\u2013]|\bvia)\s*" + _AGENCIES + r"\s*$",
-    re.IGNORECASE,
-)
-_EXACT_NOISE = frozenset("""
-home|news|world|sport|sports|business|politics|opinion|video|videos|live|menu|search|subscribe|
-sign in|sign up|log in|login|log out|register|newsletter|newsletters|skip to content|
-skip to main content|skip to navigation|follow us|share|share this|share this article|
-share this story|share on facebook|share on twitter|share via email|tweet|facebook|twitter|x|
-whatsapp|linkedin|telegram|reddit|email|e-mail|print|copy link|link copied|advertisement|advert|
-sponsored|sponsored content|promoted|ad|ads|continue reading|continue reading below|
-story continues below|story continues below advertisement|scroll to continue|
-scroll to continue with content|close|back to top|top|next|previous|listen|
-listen to this article|save|bookmark|more|show more|load more|see more|see all|
-reuse this content|report an error|accept|accept all|reject all|manage cookies|cookie settings|
-privacy policy|terms of use|terms and conditions|contact us|about us|all rights reserved|
-view comments|show comments|hide comments|comments are closed|be the first to comment|
-leave a comment|add a comment|post a comment|write a comment|join the conversation|
-join the discussion
-""".replace("\n", "").split("|"))
-_PATTERN_NOISE_RE = re.compile(
-    r"^[\d.,\s]+[km]?\s+(?:views?|reads?|shares?|likes?|plays?|comments?|replies)$"
-    r"|^(?:log|sign)\s*in\s+to\s+(?:comment|reply|post|continue)"
-    r"|^(?:©|\(c\)\s*\d|copyright\b)|all\s+rights\s+reserved"
-    r"|^share\s+(?:on|via|this|to|article|story)\b"
-    r"|^(?:sign\s+up|subscribe|follow\s+us|click\s+here|download\s+(?:our|the)\s+app|get\s+the\s+app|"
-    r"join\s+our|get\s+our\s+newsletter)\b",
-    re.IGNORECASE,
-)
-_COOKIE_RE = re.compile(
-    r"\bcookies?\b.*\b(?:we\s+use|accept|consent|policy|settings|preferences|uses?)\b"
-    r"|\b(?:we\s+use|this\s+(?:site|website)\s+uses|accept)\b.*\bcookies?\b",
-    re.IGNORECASE,
-)
-_LIST_HEADER_RE = re.compile(
-    r"(?:read\s+more|read\s+next|read\s+also|also\s+read|see\s+also|related|"
-    r"related\s+(?:articles?|stories|story|news|content|topics?|coverage|links|posts|reading|"
-    r"videos?)|more\s+on\s+this(?:\s+story|\s+topic)?|more\s+(?:on|from|in|about|like\s+this)\b.*|"
-    r"more(?!\s+than\b)(?:\s+\S+){1,4}|recommended(?:\s+for\s+you|\s+stories|\s+articles|\s+reading|\s+videos?)?|"
-    r"most\s+(?:read|popular|viewed|shared|watched)|popular(?:\s+now|\s+stories|\s+articles)?|"
-    r"trending(?:\s+now|\s+stories)?|top\s+stories|latest(?:\s+news|\s+stories|\s+videos?)?|"
-    r"you\s+(?:may|might)\s+also\s+(?:like|be\s+interested\s+in)|editor'?s\s+picks|"
-    r"in\s+pictures|watch(?:\s+more|\s+next|\s+now)?|up\s+next|what\s+to\s+read\s+next|"
-    r"further\s+reading|don'?t\s+miss|must\s+read|explore\s+more|in\s+other\s+news|"
-    r"also\s+on\s+\S+(?:\s+\S+)?|tags?|topics?)\s*:?",
-    re.IGNORECASE,
-)
-_INLINE_HEADER_RE = re.compile(
-    r"^(?:read\s+more|read\s+also|also\s+read|see\s+also|related|watch|recommended|more|"
-    r"listen|opinion)\s*[:|\u2014\u2013]\s*\S",
-    re.IGNORECASE,
-)
-_COMMENTS_HEADER_RE = re.compile(
-    r"(?:\d[\d,]*\s+)?comments?|comments?\s*\(\s*\d[\d,]*\s*\)|reader\s+comments|"
-    r"(?:show|view|read)\s+(?:all\s+)?(?:\d+\s+)?comments|discussion|conversation|"
-    r"join\s+the\s+(?:discussion|conversation)|what\s+do\s+you\s+think\??|have\s+your\s+say",
-    re.IGNORECASE,
-)
+
+@dataclass(frozen=True)
+class Rules:
+    """lexicon/page_noise.toml, compiled (all patterns case-insensitive)."""
+
+    exact: frozenset[str]  # whole lines that are noise, folded (see _is_noise_line)
+    caption: re.Pattern[str]
+    other: re.Pattern[str]  # view counters, sign-in prompts, copyright, share and sign-up calls
+    cookie: re.Pattern[str]
+    list_header: re.Pattern[str]  # fullmatch
+    inline_header: re.Pattern[str]  # match
+    comments_header: re.Pattern[str]  # fullmatch
+
+
+@functools.cache
+def rules() -> Rules:
+    """The page-noise rules of lexicon/page_noise.toml. Read once per process."""
+    data = load("page_noise")
+
+    def alternatives(key: str) -> str:
+        # "{agencies}" or "{caption_labels}" in a pattern: any one entry of that list.
+        out = "|".join(data[key])
+        for name in ("agencies", "caption_labels"):
+            out = out.replace("{" + name + "}", "(?:" + "|".join(data[name]) + ")")
+        return out
+
+    def compiled(pattern: str) -> re.Pattern[str]:
+        return re.compile(pattern, re.IGNORECASE)
+
+    return Rules(
+        exact=frozenset(data["exact"]),
+        caption=compiled(alternatives("captions")),
+        other=compiled(alternatives("patterns")),
+        cookie=compiled(alternatives("cookies")),
+        list_header=compiled("(?:" + alternatives("list_headers") + r")\s*:?"),
+        inline_header=compiled(r"^(?:" + alternatives("inline_headers") + r")\s*[:|\u2014\u2013]\s*\S"),
+        comments_header=compiled(alternatives("comments_headers")),
+    )
+
+
 _FINAL_PUNCT = ".!?\u2026"
 _CLOSERS = "\"'\u201d\u2019\u00bb)]*"
 
@@ -95,21 +70,23 @@ def _is_paragraph(line: str, words: int) -> bool:
 
 
 def _is_noise_line(line: str) -> bool:
+    r = rules()
     key = " ".join(line.casefold().split()).rstrip(":").strip()
-    if key in _EXACT_NOISE:
+    if key in r.exact:
         return True
-    if _CAPTION_RE.search(line) or _PATTERN_NOISE_RE.search(line):
+    if r.caption.search(line) or r.other.search(line):
         return True
-    return len(line.split()) <= 60 and bool(_COOKIE_RE.search(line))
+    return len(line.split()) <= 60 and bool(r.cookie.search(line))
 
 
 def _header_kind(line: str, words: int) -> str | None:
     """"list" for a related-links header, "comments" for a comments header, else None."""
+    r = rules()
     if words > 8 or _ends_sentence(line):
-        return None if not _INLINE_HEADER_RE.match(line) or words > 25 else "list"
-    if _COMMENTS_HEADER_RE.fullmatch(line.strip()):
+        return None if not r.inline_header.match(line) or words > 25 else "list"
+    if r.comments_header.fullmatch(line.strip()):
         return "comments"
-    if _LIST_HEADER_RE.fullmatch(line.strip()) or _INLINE_HEADER_RE.match(line):
+    if r.list_header.fullmatch(line.strip()) or r.inline_header.match(line):
         return "list"
     return None
 

@@ -8,6 +8,7 @@ re-assembles cached briefs by itself.
     actors.toml     ordered, named rules that type an actor from the words of its name
     control.toml    verbs that say a place changed hands, by the side they name
     lead.toml       what opens a news story but is not its lead (datelines, bylines, labels)
+    page_noise.toml what a news page prints around its article (menus, captions, link lists)
     people.toml     nouns that count people, by class (civilian, combatant, unspecified)
     roles.toml      verbs and nouns of violence: who attacked whom
 """
