@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from summariser.lexicon import PEOPLE, THINGS, load, noun_class, word_pattern
 from summariser.numbers import NumberMention, find_numbers
-from summariser.text import Sentence, addressed_to_model, body_spans, split_sentences
+from summariser.page_noise import body_spans
+from summariser.text import Sentence, addressed_to_model, split_sentences
 
 log = logging.getLogger(__name__)
 

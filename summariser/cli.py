@@ -53,7 +53,8 @@ def make_config(backend: str | None, model: str | None, base_url: str | None, mo
 
 def read_article(path: str) -> str:
     """Text from a file or stdin ("-"); HTML is reduced to its article text."""
-    from summariser.text import decode_article, html_to_text, looks_like_html
+    from summariser.html import html_to_text, looks_like_html
+    from summariser.text import decode_article
 
     if path == "-":
         data = sys.stdin.buffer.read()

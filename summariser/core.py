@@ -106,7 +106,7 @@ def summarise(text: str, config: Config | None = None, *, backend: Backend | Non
     """Turn one article into a validated, grounded Brief.
 
     Args:
-        text: the article as plain text (convert HTML first with summariser.text.html_to_text).
+        text: the article as plain text (convert HTML first with summariser.html.html_to_text).
         config: settings; Config.from_env() when omitted.
         backend: use this backend instead of the one the config names (tests pass a FakeBackend).
 

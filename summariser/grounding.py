@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from summariser.numbers import ParsedCount, find_numbers
-from summariser.text import _normalise, addressed_to_model, body_spans
+from summariser.page_noise import body_spans
+from summariser.text import _normalise, addressed_to_model
 
 REASON_NOT_FOUND = "evidence not found in the article"
 REASON_NOISE = "evidence is outside the article body (page noise)"

@@ -177,12 +177,12 @@ class _IdRegistry:
 # article text
 
 
-def _text_helpers() -> Any:
-    # Imported lazily: summariser.text is developed separately and must not be needed just to
-    # import this module (or to read a JSONL feed's structure).
-    from summariser import text
+def _text_helpers() -> tuple[Any, Any]:
+    # Imported lazily: summariser.text and summariser.html are developed separately and must not
+    # be needed just to import this module (or to read a JSONL feed's structure).
+    from summariser import html, text
 
-    return text
+    return text, html
 
 
 def prepare_text(data: bytes, *, html: bool) -> str:
@@ -191,10 +191,10 @@ def prepare_text(data: bytes, *, html: bool) -> str:
     Raises InputError (from summariser.text) for binary or non-UTF-8 data, and for text that is
     empty once decoded.
     """
-    helpers = _text_helpers()
-    text = helpers.decode_article(data)
-    if html or helpers.looks_like_html(text):
-        text = helpers.html_to_text(text)
+    text_helpers, html_helpers = _text_helpers()
+    text = text_helpers.decode_article(data)
+    if html or html_helpers.looks_like_html(text):
+        text = html_helpers.html_to_text(text)
     if not text.strip():
         raise InputError("empty text: the article has no readable text")
     return text

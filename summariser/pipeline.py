@@ -27,6 +27,7 @@ from summariser.grounding import check_figure, locate
 from summariser.model_calls import Run, approx_tokens
 from summariser.narrative import lead, parts
 from summariser.numbers import ParsedCount, find_numbers, parse_count
+from summariser.page_noise import body_spans
 from summariser.prompting import build_messages
 from summariser.schemas.brief import (
     Brief,
@@ -35,7 +36,7 @@ from summariser.schemas.brief import (
     Location,
 )
 from summariser.schemas.llm import FigureDecision, Overview, SingleBrief
-from summariser.text import Sentence, body_spans, split_sentences
+from summariser.text import Sentence, split_sentences
 from summariser.topic import armed_violence
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,9 @@ itself: cached briefs are re-assembled from the model answers already paid for (
 is keyed on the exact request, so no model call is repeated).
 
 Left out, because they do not change what a brief says: the command line, the batch runner and
-its reports, the eval harness, the test helpers and the backends (whose identity - model,
-sampling, CPU path - is its own part of the key).
+its reports, the input readers (inputs.py, html.py: what they make of a file is the article text,
+which is its own part of the key), the eval harness, the test helpers and the backends (whose
+identity - model, sampling, CPU path - is its own part of the key).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import hashlib
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
-_NOT_BRIEF_CODE = ("cli.py", "batch_command.py", "render.py", "weights.py", "inputs.py")
+_NOT_BRIEF_CODE = ("cli.py", "batch_command.py", "render.py", "weights.py", "inputs.py", "html.py")
 _NOT_BRIEF_DIRS = ("evaluation", "testing", "backends", "batch", "__pycache__")
 
 

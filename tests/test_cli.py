@@ -12,7 +12,7 @@ from summariser.schemas.brief import Brief
 
 from summariser import core
 from summariser.cli import main
-from summariser.text import html_to_text
+from summariser.html import html_to_text
 
 HTML = f"""<!doctype html>
 <html><head><title>Shelling hits Kharkiv</title><script>var tracking = 1;</script></head>
@@ -99,6 +99,33 @@ def test_html_file_is_reduced_to_text(runner: CliRunner, tmp_path: Path,
     sent = "\n".join(m["content"] for r in fake.history for m in r.messages)
     assert KILLED_SENTENCE in sent
     assert "<p>" not in sent and "tracking" not in sent and "<nav>" not in sent
+    # The page's <title> first, then its paragraphs; its menu and footer are not the article.
+    assert text.startswith("Shelling hits Kharkiv\n\nShelling hits Kharkiv as thousands flee\n\n"
+                           "KYIV (Reuters) - Russian shelling killed at least 12 civilians")
+    for gone in ("Home", "World", "Copyright", "Example News"):
+        assert gone not in text
+
+
+def test_html_brief_headline_is_the_pages_title(runner: CliRunner, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    _inject(monkeypatch, html_to_text(HTML))
+    page = tmp_path / "page.html"
+    page.write_text(HTML, encoding="utf-8")
+    result = _invoke(runner, "brief", str(page))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Shelling hits Kharkiv as thousands flee")
+
+
+def test_an_html_page_without_text_exits_2_with_one_sentence(runner: CliRunner, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _inject(monkeypatch)
+    page = tmp_path / "blank.html"
+    page.write_text("<!doctype html><html><head><title></title><script>x()</script></head>"
+                    "<body><nav></nav></body></html>", encoding="utf-8")
+    result = _invoke(runner, "brief", str(page))
+    assert result.exit_code == 2, result.output
+    assert "blank.html" in _one_sentence_error(result) and "empty" in result.output
+    assert fake.history == []
 
 
 def test_missing_file_exits_2_with_one_sentence(runner: CliRunner, tmp_path: Path,

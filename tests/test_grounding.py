@@ -19,7 +19,8 @@ from summariser.grounding import (
     number_in_evidence,
 )
 from summariser.numbers import ParsedCount, parse_count
-from summariser.text import body_spans, normalise_for_match
+from summariser.page_noise import body_spans
+from summariser.text import normalise_for_match
 
 ARTICLE = (
     "Syria: hundreds flee Idlib\n"

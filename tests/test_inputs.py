@@ -50,7 +50,8 @@ def test_folder_reads_txt_md_html_sorted_with_path_ids(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("# Title\n\n" + ARTICLE)
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "c.html").write_text(
-        "<html><body><h1>Strike</h1><p>" + ARTICLE + "</p></body></html>")
+        "<html><body><nav><a href='/'>Home</a> <a href='/world'>World</a></nav><h1>Strike</h1><p>"
+        + ARTICLE + "</p><footer>Copyright 2024 Example News</footer></body></html>")
     (tmp_path / "sub" / "d.HTM").write_text("<html><body><p>" + ARTICLE + "</p></body></html>")
 
     records = list(open_source(tmp_path))
@@ -59,9 +60,28 @@ def test_folder_reads_txt_md_html_sorted_with_path_ids(tmp_path: Path) -> None:
     assert all(isinstance(r, Article) for r in records)
     html = by_id(records)["sub/c"]
     assert isinstance(html, Article)
-    assert "<p>" not in html.text and "<html" not in html.text
-    assert "Kharkiv" in html.text
+    assert html.text == "Strike\n\n" + ARTICLE  # the title first; menu and footer left out
     assert html.source == "sub/c.html"
+    plain = by_id(records)["sub/d"]
+    assert isinstance(plain, Article) and plain.text == ARTICLE
+
+
+def test_html_files_are_each_one_article_or_one_clear_problem(tmp_path: Path) -> None:
+    # A fragment trafilatura finds no article in is kept as its plain text; a page with no
+    # visible text at all is an empty article, said so.
+    (tmp_path / "fragment.html").write_text("<p>" + ARTICLE)
+    (tmp_path / "scripts-only.html").write_text("<html><body><script>render()</script></body></html>")
+    (tmp_path / "empty.htm").write_text("")
+
+    records = by_id(list(open_source(tmp_path)))
+
+    assert set(records) == {"fragment", "scripts-only", "empty"}
+    fragment = records["fragment"]
+    assert isinstance(fragment, Article) and fragment.text == ARTICLE
+    for id_ in ("scripts-only", "empty"):
+        problem = records[id_]
+        assert isinstance(problem, InputProblem), id_
+        assert problem.error_class == "InputError" and "empty text" in problem.message
 
 
 def test_folder_ignores_other_files_and_hidden_entries_but_counts_them(tmp_path: Path) -> None:
@@ -258,12 +278,12 @@ def test_input_folder_cannot_be_the_output_folder(tmp_path: Path) -> None:
 
 def test_a_failing_text_helper_is_that_files_problem(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    import summariser.text
+    import summariser.html
 
     def boom(html: str) -> str:
         raise RuntimeError("parser bug")
 
-    monkeypatch.setattr(summariser.text, "html_to_text", boom)
+    monkeypatch.setattr(summariser.html, "html_to_text", boom)
     (tmp_path / "a.html").write_text("<html><body><p>" + ARTICLE + "</p></body></html>")
     (tmp_path / "b.txt").write_text(ARTICLE)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pycountry
 import pytest
 
-from summariser import gazetteer
+from summariser import gazetteer, page_noise
 from summariser.entities import fold
 from summariser.lexicon import PEOPLE, THINGS, files, load, noun_class, plural, word_pattern
 from summariser.narrative import actor_types
@@ -17,7 +18,7 @@ COUNTRIES = load("countries")
 
 def test_every_lexicon_file_loads_and_an_unknown_one_is_a_clear_error() -> None:
     assert {p.stem for p in files()} == {"actors", "attribution", "control", "countries", "harm",
-                                         "lead", "nouns", "roles", "violence"}
+                                         "lead", "nouns", "page_noise", "roles", "violence"}
     for path in files():
         assert load(path.stem)
     with pytest.raises(KeyError, match="no lexicon file 'nope'"):
@@ -179,3 +180,49 @@ def test_every_word_pattern_has_an_example_no_other_entry_matches(
                if pattern.search(e) and not any(p.search(e) for p in patterns if p is not pattern)]
         assert own, f"{name}: {fragment!r} has no example of its own (dead, or needs one)"
     assert all(word_pattern(fragments).search(e) for e in examples)
+
+
+NOISE = load("page_noise")
+
+
+def test_page_noise_lists_have_no_duplicates_and_each_pattern_compiles_alone() -> None:
+    for key, values in NOISE.items():
+        assert len(values) == len(set(values)), key
+        for value in values:
+            re.compile(value.replace("{agencies}", "x").replace("{caption_labels}", "x"))
+    rules = page_noise.rules()
+    for pattern in (rules.caption, rules.other, rules.cookie, rules.list_header, rules.inline_header,
+                    rules.comments_header):
+        assert "{agencies}" not in pattern.pattern and "{caption_labels}" not in pattern.pattern
+
+
+def test_exact_noise_lines_are_written_as_the_folded_line_they_match() -> None:
+    # body_spans folds a line (case, spacing, a trailing colon) before the lookup: an entry
+    # written any other way could never match.
+    assert len(NOISE["exact"]) > 90  # the list is read (97 lines today)
+    for line in NOISE["exact"]:
+        assert line == " ".join(line.casefold().split()).rstrip(":").strip(), line
+
+
+@pytest.mark.parametrize("agency", NOISE["agencies"])
+def test_every_agency_credit_closes_a_caption(agency: str) -> None:
+    name = re.sub(r"\(\?:\\s\+(\w+)\)\?", r" \1", agency)  # "Getty(?:\s+Images)?" -> "Getty Images"
+    caption = page_noise.rules().caption
+    for line in (f"Smoke rises over the town ({name})", f"Smoke rises over the town / {name}",
+                 f"Rescuers search the rubble via {name}"):
+        assert caption.search(line), line
+
+
+@pytest.mark.parametrize("label", NOISE["caption_labels"])
+def test_every_caption_label_opens_a_caption(label: str) -> None:
+    assert page_noise.rules().caption.search(label.replace("\\s+", " ").title() + ": smoke over the town")
+
+
+def test_headers_are_read_as_headers() -> None:
+    r = page_noise.rules()
+    for line in ("Read more", "Related stories:", "More No Comment", "Most read", "Editor's picks"):
+        assert r.list_header.fullmatch(line), line
+    assert not r.list_header.fullmatch("More than 40 people were killed")
+    for line in ("Comments", "12 comments", "Comments (3)", "Join the discussion"):
+        assert r.comments_header.fullmatch(line), line
+    assert r.inline_header.match("Read more: Why Idlib matters")

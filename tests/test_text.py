@@ -1,4 +1,4 @@
-"""Tests for summariser.text: decoding, HTML, sentences, page noise and normalisation."""
+"""Tests for summariser.text: decoding, sentences, lines and normalisation."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from hypothesis import strategies as st
 
 from summariser.errors import InputError
 from summariser.text import (
-    body_spans,
     decode_article,
-    html_to_text,
-    looks_like_html,
+    line_spans,
     normalise_for_match,
     split_sentences,
     validate_article,
@@ -50,61 +48,6 @@ def test_validate_article() -> None:
             validate_article(bad)
     with pytest.raises(InputError, match="binary"):
         validate_article("abc\x00def")
-
-
-# --- HTML ------------------------------------------------------------------------------------
-
-PAGE = """<!DOCTYPE html>
-<html><head><title>Site title</title><style>p { color: red; }</style>
-<script>var killed = 999; document.write("<p>999 dead</p>");</script></head>
-<body>
-<header><a href="/">Home</a> <a href="/world">World</a></header>
-<nav><ul><li>Politics</li><li>Sport</li></ul></nav>
-<article>
-<h1>Syria: 24 civilians killed in Idlib</h1>
-<p>At least 24 civilians   were killed &amp; 60 wounded in
-   air strikes on Idlib, the Syrian Observatory said&nbsp;on Tuesday.</p>
-<figure><img src="x.jpg"><figcaption>Smoke rises over Idlib (Reuters)</figcaption></figure>
-<p>&ldquo;We have nowhere to go,&rdquo; said Umm Ahmed, 40.<br>She fled with her children.</p>
-<noscript>Enable JavaScript</noscript>
-<aside>Related: 300 killed elsewhere</aside>
-<form><input name="q"><button>Search</button></form>
-</article>
-<footer>&copy; 2020 News Corp</footer>
-</body></html>"""
-
-
-def test_html_to_text_keeps_article_drops_boilerplate() -> None:
-    text = html_to_text(PAGE)
-    assert text.splitlines() == [
-        "Syria: 24 civilians killed in Idlib",
-        "At least 24 civilians were killed & 60 wounded in air strikes on Idlib, the Syrian "
-        "Observatory said on Tuesday.",
-        "\u201cWe have nowhere to go,\u201d said Umm Ahmed, 40.",
-        "She fled with her children.",
-    ]
-    for gone in ("999", "color", "Home", "Politics", "Smoke", "JavaScript", "300", "Search",
-                 "News Corp", "Site title"):
-        assert gone not in text
-
-
-@pytest.mark.parametrize(("html", "text"), [
-    ("<p>unclosed <b>bold <i>italic", "unclosed bold italic"),
-    ("<div><nav>menu</div><p>Body survives.</p>", "Body survives."),  # the unclosed nav still goes
-    ("<p>a</p></div></div></span><p>b", "a\nb"),  # stray end tags change nothing
-    ("<<<>>>&&&;;<p", "<<<>>>&&&;;<p"),  # not markup: kept as the text it is
-    ("<script>never closed", ""),  # an unclosed script is still no text
-    ("&#99999999; &#x110000; &bogus; &amp", "\ufffd \ufffd &bogus; &"),  # no code point: U+FFFD
-])
-def test_html_to_text_broken_markup(html: str, text: str) -> None:
-    assert html_to_text(html) == text
-
-
-def test_looks_like_html() -> None:
-    assert looks_like_html(PAGE)
-    assert looks_like_html("<p>One.</p><p>Two.</p><div>Three</div>")
-    assert not looks_like_html("At least 24 people were killed.\nIf a < b and b > c, fine.")
-    assert not looks_like_html("")
 
 
 # --- sentences -------------------------------------------------------------------------------
@@ -147,116 +90,10 @@ def test_split_sentences_window_offsets_index_original() -> None:
     assert split_sentences(text, -5, 10_000)[-1].text == "Third."
 
 
-# --- page noise ------------------------------------------------------------------------------
-
-NO_COMMENT_PAGE = "\n".join([
-    "Syria: Turkish troops and Syrian army clash in Idlib",
-    "By Euronews",
-    "Last updated: 04/02/2020",
-    "",
-    "Turkey and Syria's armies clashed in Idlib on Monday, in one of the most serious "
-    "confrontations between the two countries in nine years of war, officials said.",
-    "At least 700 people have been killed since December, according to the Syrian "
-    "Observatory for Human Rights, about 110 of the fatalities civilians.",
-    "Surprise offensive",
-    "A hundred thousand people have been driven to flee in the past week alone, the United "
-    "Nations said, adding that the situation was deteriorating fast.",
-    "Russian and Turkish ministers talk",
-    "The two countries' foreign ministers spoke by phone on Monday evening, and agreed to "
-    "keep talking in the days ahead, a ministry statement said.",
-    "Photo: Smoke rises over Saraqeb after an air strike (Reuters)",
-    "Share this article",
-    "Advertisement",
-    "12,345 views",
-    "More No Comment",
-    "Russian troops patrol Syrian city of Manbij",
-    "Death toll from intense storms and flooding in Brazil rises to 44",
-    "Hundreds of Syrian civilians flee fighting south of Idlib province",
-    "Protesters clash with police in Hong Kong",
-    "Pope Francis visits Iraq",
-    "Floods hit Indonesian capital Jakarta",
-    "Lebanese protesters block roads in Beirut",
-    "Migrants stranded at Greek border",
-    "Volcano erupts in Philippines",
-    "Fires rage across Australia",
-    "Tens of thousands march in Paris against pension reform",
-    "Earthquake hits eastern Turkey killing 22",
-    "Snow blankets Jerusalem",
-    "Thousands rally in Sudan",
-    "\u00a9 2020 euronews",
-    "",
-])
-
-
-def _body_lines(text: str) -> list[str]:
-    return [text[s:e] for s, e in body_spans(text)]
-
-
-def test_body_spans_more_no_comment_case() -> None:
-    body = _body_lines(NO_COMMENT_PAGE)
-    joined = "\n".join(body)
-    for kept in (
-        "Turkey and Syria's armies clashed in Idlib on Monday",
-        "At least 700 people have been killed since December",
-        "A hundred thousand people have been driven to flee",
-        "The two countries' foreign ministers spoke by phone",
-        "Syria: Turkish troops and Syrian army clash in Idlib",
-    ):
-        assert any(line.startswith(kept) for line in body), kept
-    for gone in (
-        "More No Comment", "Death toll from intense storms", "Hundreds of Syrian civilians flee",
-        "Earthquake hits eastern Turkey", "Thousands rally in Sudan", "Tens of thousands march",
-        "Photo:", "Share this article", "Advertisement", "12,345 views", "\u00a9 2020",
-    ):
-        assert gone not in joined, gone
-
-
-def test_body_spans_are_stripped_lines() -> None:
-    text = ("  Title here  \r\n\r\n  At least 24 people were killed in the attack on Tuesday, "
-            "officials said.  \n")
-    spans = body_spans(text)
-    assert [text[s:e] for s, e in spans] == [
-        "Title here", "At least 24 people were killed in the attack on Tuesday, officials said."]
-
-
-def test_body_spans_comments_and_related() -> None:
-    text = "\n".join([
-        "Home", "World", "Middle East",
-        "Airstrike kills 24 in Idlib",
-        "At least 24 civilians were killed in an airstrike on a market in Idlib on Tuesday, "
-        "rescuers said.",
-        "Read more: Why Idlib matters",
-        "Ten things to know about Syria",
-        "The strike came a day after talks collapsed in Geneva, leaving the ceasefire in tatters "
-        "across the province.",
-        "We use cookies to improve your experience. Accept all",
-        "(Photo by Omar Haj Kadour/AFP)",
-        "Civilians flee Idlib. (Omar Haj Kadour/AFP)",
-        "Copyright 2020 Example News. All rights reserved.",
-        "3 comments",
-        "This is terrible, 500 people must have died here and nobody cares at all, honestly.",
-        "Log in to comment",
-    ])
-    body = _body_lines(text)
-    assert body == [
-        "Airstrike kills 24 in Idlib",
-        "At least 24 civilians were killed in an airstrike on a market in Idlib on Tuesday, "
-        "rescuers said.",
-        "The strike came a day after talks collapsed in Geneva, leaving the ceasefire in tatters "
-        "across the province.",
-    ]
-
-
-def test_body_spans_link_run_after_first_paragraph() -> None:
-    text = "\n".join([
-        "Title of the story",
-        "Fighting continued on Tuesday in the north of the country, witnesses told reporters.",
-        "Syria war",
-        "Refugee crisis",
-        "Idlib offensive explained",
-        "Turkey",
-    ])
-    assert _body_lines(text) == text.splitlines()[:2]
+def test_line_spans_are_the_stripped_non_blank_lines() -> None:
+    text = "  Title  \r\n\r\n \u2028 Body one.\x0cBody two. \n"
+    assert [text[s:e] for s, e in line_spans(text)] == ["Title", "Body one.", "Body two."]
+    assert line_spans(" \n\t\n") == []
 
 
 # --- normalisation ---------------------------------------------------------------------------
@@ -282,17 +119,6 @@ def test_normalise_composes_and_drops_invisible() -> None:
 # --- properties ------------------------------------------------------------------------------
 
 _FAST = settings(max_examples=200, deadline=None)
-_LINEY = st.lists(
-    st.one_of(
-        st.text(max_size=40),
-        st.sampled_from([
-            "More No Comment", "Read more", "Comments", "Photo: x", "Related", "Advertisement",
-            "At least 24 people were killed in the attack on the market on Tuesday, they said.",
-            "Short headline", "", "  ", "Mr. Smith said. U.S. forces left.",
-        ]),
-    ),
-    max_size=15,
-).map("\n".join)
 
 
 @_FAST
@@ -304,32 +130,6 @@ def test_split_sentences_spans_valid(text: str) -> None:
         assert text[s.start:s.end] == s.text == s.text.strip()
         assert s.start >= last
         last = s.end
-
-
-@_FAST
-@given(_LINEY)
-def test_body_spans_valid(text: str) -> None:
-    last = 0
-    for s, e in body_spans(text):
-        assert 0 <= s < e <= len(text)
-        assert s >= last
-        assert text[s:e] == text[s:e].strip()
-        last = e
-
-
-@_FAST
-@given(st.text())
-def test_body_spans_never_raises(text: str) -> None:
-    for s, e in body_spans(text):
-        assert 0 <= s < e <= len(text)
-
-
-@_FAST
-@given(st.text())
-def test_html_to_text_never_raises(text: str) -> None:
-    assert isinstance(html_to_text(text), str)
-    assert isinstance(html_to_text("<p>" + text + "</div><script>" + text), str)
-    looks_like_html(text)
 
 
 @_FAST

@@ -11,6 +11,7 @@ re-assembles cached briefs by itself.
     harm.toml         words of harm and flight, and which kind of figure each points to
     lead.toml         what opens a news story but is not its lead (datelines, bylines, labels)
     nouns.toml        what a number counts: people by class (civilian, combatant...), things, units
+    page_noise.toml   what a news page prints around its article (menus, captions, link lists)
     roles.toml        verbs and nouns of violence: who attacked whom
     violence.toml     plain words for armed violence: is this a conflict report at all
 """

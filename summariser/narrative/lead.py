@@ -19,7 +19,8 @@ import re
 from collections.abc import Sequence
 
 from summariser.lexicon import load
-from summariser.text import body_spans, split_sentences
+from summariser.page_noise import body_spans
+from summariser.text import split_sentences
 
 _CONTENT = re.compile(r"[^\W\d_]{4,}")
 _FINAL = ".!?\u2026"

@@ -14,9 +14,10 @@ import re
 from summariser import mentions
 from summariser.entities import aliases_for, backers_for, fold, is_claimed, split_name
 from summariser.narrative import actor_types, control, countries, roles
+from summariser.page_noise import body_spans
 from summariser.schemas.brief import Actor, Casualty, ControlChange, Displacement, Location
 from summariser.schemas.llm import Overview
-from summariser.text import Sentence, body_spans
+from summariser.text import Sentence
 
 MAX_ACTORS, MAX_PLACES, MAX_CONTROLS = 12, 12, 5
 STATE_ACTOR_TYPES = {"government", "state forces", "foreign state or forces"}
