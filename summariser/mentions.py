@@ -18,7 +18,10 @@ _CAP = r"[A-Z][\w'’-]*"
 _CAPS = rf"{_CAP}(?:\s+(?:al-|el-)?{_CAP})*"
 
 # "SABAR, Aug 30 (Wire) —", "KOLA, March 3 (Reuters) -", "BEIRUT (AP) —"
-_DATELINE = re.compile(r"\A\s*([A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+)*)\s*(?:,|\()")
+# "NDORO, Nov 18 (Wire) —", "KYIV (AP) —", "RAWALPINDI: ...", after an archive stamp
+# ("date 2025-03-12 ") when the page carried one.
+_DATELINE = re.compile(r"\A\s*(?:date\s+\d{4}-\d{2}-\d{2}\s+)?"
+                       r"([A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+)*)\s*(?:,|\(|:)")
 
 _PLACE_NOUNS = ("town", "city", "village", "district", "province", "region", "governorate",
                 "enclave", "state", "county", "suburb", "neighbourhood", "neighborhood", "camp")
@@ -94,6 +97,12 @@ def _ok_place(name: str) -> bool:
     words = name.split()
     return bool(words) and fold(words[0]) not in _NOT_PLACE and \
         fold(words[-1]) not in _ORG_TYPES and len(name) > 2
+
+
+def dateline_name(article: str) -> str | None:
+    """The dateline's place as the dateline writes it ("NDORO"), or None."""
+    m = _DATELINE.match(article)
+    return None if not m or fold(m.group(1)) in _NOT_PLACE else m.group(1)
 
 
 def dateline_place(article: str, body: str) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from summariser.schemas.brief import Actor
 
+from summariser import mentions
 from summariser.narrative import control, countries, lead, roles
 from summariser.text import Sentence
 
@@ -76,6 +77,24 @@ def test_countries_of_places() -> None:
     assert countries.of_place("Aleppo", article, home) == "Syria"  # tied by "Syria's"
     assert countries.of_place("Obonyi II", article, home) == "Cameroon"  # the home country
     assert countries.of_place("Obonyi II", "No country here.", None) is None
+
+
+def test_a_demonym_ties_a_place_only_within_its_own_phrase() -> None:
+    article = ("Ukraine retook Lyman, the eastern Ukrainian town of Lyman. A Ukrainian counteroffensive "
+               "sent Russian troops reeling in the Kharkiv region last month.")
+    assert countries._tied("Lyman", article) == "UA"
+    assert countries._tied("Kharkiv region", article) is None
+    assert countries.of_place("Kharkiv region", article, countries.home(article, [])) == "Ukraine"
+
+
+def test_a_dateline_city_breaks_a_tie_between_named_countries_even_unnamed_in_the_body() -> None:
+    from summariser.narrative import parts
+
+    article = ("date 2025-03-12 RAWALPINDI: The army said the attackers were in contact with "
+               "handlers in Afghanistan. Pakistan said 21 passengers were killed near Bolan.")
+    assert mentions.dateline_name(article) == "RAWALPINDI"
+    assert parts._home(article, ("Bolan",)) == "PK"
+    assert countries.of_place("Bolan", article, "PK") == "Pakistan"
 
 
 ARTICLE = (

@@ -23,6 +23,10 @@ from summariser.entities import fold
 
 LARGE_CITY = 100_000
 _REGION_WORD = r"(?:province|region|state|district|governorate|county|city|town|village|area)"
+# Words that start another clause or phrase: "Russian troops reeling in the Kharkiv region" does
+# not make Kharkiv Russian, while "Ukrainian town of Lyman" and "Syria's northwestern Idlib" tie.
+_CLAUSE_WORD = (r"(?:in|at|on|near|from|to|into|towards?|across|around|outside|inside|and|or|but|"
+                r"after|before|as)")
 _DIRECTION = (r"(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)"
               r"(?:ern)?\s+)?")
 
@@ -61,7 +65,8 @@ def _tied(place: str, article: str) -> str | None:
                      before, re.IGNORECASE) and "." not in before[-40:]:
             if not m.demonym:
                 return m.code
-        if re.match(rf"(?:['’]s)?\s+(?:[a-z-]+\s+){{0,4}}?(?:{_REGION_WORD},?\s+(?:of\s+)?)?{p}\b", after):
+        if re.match(rf"(?:['’]s)?\s+(?:(?!{_CLAUSE_WORD}\b)[a-z-]+\s+){{0,4}}?"
+                    rf"(?:{_REGION_WORD},?\s+(?:of\s+)?)?{p}\b", after):
             return m.code  # "Syria's Idlib", "Ukrainian town of Lyman", "Nigerian state of Zamfara"
     return None
 

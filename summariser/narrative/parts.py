@@ -47,8 +47,8 @@ def home_country(article: str, places: list[Location]) -> str | None:
 @functools.lru_cache(maxsize=8)
 def _home(article: str, place_names: tuple[str, ...]) -> str | None:
     # places() and actors() both ask, with the same places.
-    return countries.home(body_text(article), list(place_names),
-                          mentions.dateline_place(article, body_text(article)))
+    # The dateline's city votes even when the body never names it again ("RAWALPINDI: ...").
+    return countries.home(body_text(article), list(place_names), mentions.dateline_name(article))
 
 
 def actors(ov: Overview, article: str, warnings: list[str], places: list[Location]) -> list[Actor]:
