@@ -195,8 +195,9 @@ def _assemble(article: str, ov: Overview, places: list[Location],
         else:
             displacement.append(fig)
     actors = parts.actors(ov, article, warnings, places)
-    actors = parts.with_roles(actors, sentences, [f.reported_by or "" for f in (*casualties, *displacement)])
     controls = parts.controls(ov, sentences, warnings, [x for a in actors for x in (a.name, *a.aliases)])
+    actors = parts.with_roles(actors, sentences, [f.reported_by or "" for f in (*casualties, *displacement)],
+                              controls)
     warnings.extend(conflicting_tolls(casualties))
     names = [x.name for x in places] + [x for a in actors for x in (a.name, *a.aliases)]
     headline = lead.headline(article, names)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from summariser.schemas.brief import Actor
+from summariser.schemas.brief import Actor, ControlChange
 
 from summariser import mentions
 from summariser.narrative import control, countries, lead, roles
@@ -137,9 +137,9 @@ def test_no_prose_gives_empty_strings() -> None:
 
 
 def _roles(text: str, actors: list[tuple[str, str, str]],
-           reporters: tuple[str, ...] = ()) -> dict[str, str]:
+           reporters: tuple[str, ...] = (), changes: tuple[ControlChange, ...] = ()) -> dict[str, str]:
     found = [Actor(name=n, type=t, role=r) for n, t, r in actors]  # type: ignore[arg-type]
-    tallies = roles.votes(found, [Sentence(0, len(text), text)])
+    tallies = roles.votes(found, [Sentence(0, len(text), text)], changes)
     return {a.name: roles.decide(a, tallies[a.name], reporters) for a in found}
 
 
@@ -161,3 +161,41 @@ def test_no_vote_keeps_the_models_role_and_a_credited_figure_makes_a_source() ->
                                                     ("UNHCR", "international organisation", "other")],
                  reporters=("UNHCR",))
     assert got == {"rebels": "backer", "UNHCR": "source"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # The subject of a verb of being harmed was the target, and its "after" clause's doer is no
+    # subject of the harm verb that follows it.
+    ("Twelve police officers died after gunmen shot the officers near Aguililla.",
+     {"police": "target", "gunmen": "attacker"}),
+    # Claiming an attack, actively or passively.
+    ("The ambush was claimed by the gunmen, who fought the police for hours.",
+     {"police": "other", "gunmen": "attacker"}),
+    ("The gunmen claimed responsibility for the bombing of the police station.",
+     {"police": "target", "gunmen": "attacker"}),
+    ("The gunmen claimed responsibility on Monday.", {"police": "other", "gunmen": "attacker"}),
+    # The side a harmed party fought.
+    ("Several police have been killed in clashes with gunmen in the city.",
+     {"police": "target", "gunmen": "attacker"}),
+])
+def test_more_ways_copy_says_who_attacked_whom(text: str, expected: dict[str, str]) -> None:
+    got = _roles(text, [("police", "state forces", "other"), ("gunmen", "non-state armed group", "other")])
+    assert got == expected
+
+
+def test_an_actor_named_as_a_source_is_a_source_even_when_armed() -> None:
+    text = ("A French military source who spoke on condition of anonymity said hundreds of "
+            "jihadists were killed.")
+    assert _roles(text, [("French military", "foreign state or forces", "target")]) == {
+        "French military": "source"}
+    assert _roles("No verbs here.", [("army spokesman", "state forces", "attacker")]) == {
+        "army spokesman": "source"}
+
+
+def test_a_change_of_control_votes_its_gainer_attacker_over_one_episode_of_the_advance() -> None:
+    text = "The rebel forces have been attacked by aircraft near Hama."
+    change = ControlChange(place="Hama", gained_by="rebel forces", lost_by="Syrian army",
+                           status="confirmed", reported_by=None, evidence=text, span=(0, len(text)))
+    actors = [("rebels", "non-state armed group", "target"), ("Syrian army", "state forces", "other")]
+    assert _roles(text, actors) == {"rebels": "target", "Syrian army": "other"}
+    assert _roles(text, actors, changes=(change,)) == {"rebels": "attacker", "Syrian army": "target"}

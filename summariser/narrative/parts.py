@@ -83,9 +83,11 @@ def actors(ov: Overview, article: str, warnings: list[str], places: list[Locatio
     return out
 
 
-def with_roles(found: list[Actor], sentences: list[Sentence], reporters: list[str]) -> list[Actor]:
-    """Each actor's role from who attacked whom in the article (narrative.roles)."""
-    tallies = roles.votes(found, sentences)
+def with_roles(found: list[Actor], sentences: list[Sentence], reporters: list[str],
+               changes: list[ControlChange]) -> list[Actor]:
+    """Each actor's role from who attacked whom in the article, and who took or lost a place
+    (narrative.roles)."""
+    tallies = roles.votes(found, sentences, changes)
     return [a.model_copy(update={"role": roles.decide(a, tallies[a.name], reporters)}) for a in found]
 
 

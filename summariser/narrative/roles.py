@@ -4,9 +4,14 @@ A 1.5B model often names the attacked side as the attacker. Here each sentence w
 noun of violence (lexicon/roles.toml) votes: the side named before an active verb attacked, the
 side after it was attacked ("insurgents ambushed an army convoy"); a passive verb turns that
 round ("soldiers were killed by militants"); "an attack by X" / "an attack on X" say it with a
-noun. An armed actor's role is the side of the vote that wins; a tie or no vote leaves the
+noun. Also: a subject that died or came under fire was the target; one that claimed the attack,
+or whose attack "was claimed by" it, the attacker; in "killed in clashes with X", X fought the
+one harmed; a change of control votes its gainer attacker and its loser target. A party with
+another clause between it and the verb ("... died after gunmen shot them") is not the verb's
+subject. An armed actor's role is the side of the vote that wins; a tie or no vote leaves the
 model's role. An actor that is not armed and is quoted ("the ministry said", "according to the
-UN") or credited with a figure is a source.
+UN") or credited with a figure is a source, as is any actor named as a source ("a French
+military source").
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from collections.abc import Sequence
 from summariser.entities import fold
 from summariser.lexicon import load
 from summariser.narrative.control import _alternation, _before, _parties, same_side
-from summariser.schemas.brief import Actor
+from summariser.schemas.brief import Actor, ControlChange
 from summariser.text import Sentence
 
 ARMED = {"state forces", "non-state armed group", "foreign state or forces"}
@@ -31,13 +36,44 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     data = load("roles")
     verbs = re.compile(rf"\b(?:{_alternation(data['verbs'])})\b", re.IGNORECASE)
     nouns = re.compile(rf"\b(?:{_alternation(data['nouns'])})\s+(by|from|on|against)\s+", re.IGNORECASE)
-    said = re.compile(rf"^\s*(?:,\s*)?(?:{_alternation(data['said'])})\b", re.IGNORECASE)
+    # "the army said"; "a French military source (who spoke on condition of anonymity) said"
+    said = re.compile(rf"^\s*(?:,\s*)?(?:(?P<head>{_alternation(data['source_heads'])})\b"
+                      rf"[^.;]{{0,60}}?\s)?(?:{_alternation(data['said'])})\b", re.IGNORECASE)
     return verbs, nouns, said
+
+
+@functools.cache
+def _more_patterns() -> dict[str, re.Pattern[str]]:
+    data = load("roles")
+    return {key: re.compile(rf"\b(?:{_alternation(data[key])})\b", re.IGNORECASE)
+            for key in ("harmed", "claims", "fought_with", "clause_words")}
+
+
+def _subject(parties: list[tuple[int, int, str]], at: int, text: str) -> str | None:
+    """The verb's subject: the side named nearest before it, with no other clause between."""
+    before = _before(parties, at, text)
+    if before is None:
+        return None
+    end = max(e for _s, e, n in parties if n == before and e <= at)
+    return None if _more_patterns()["clause_words"].search(text[end:at]) else before
+
+
+_FORCE_NOUN = re.compile(r"\s+(?:forces|troops|fighters|units|soldiers)$")
+
+
+def _core(name: str) -> str:
+    """A side's name without its force noun or plural: "rebel forces" and "rebels" are "rebel"."""
+    core = _FORCE_NOUN.sub("", re.sub(r"^the\s+", "", fold(name)))
+    return core[:-1] if core.endswith("s") and len(core) > 4 else core
 
 
 def _owner(mention: str, actors: Sequence[Actor]) -> Actor | None:
     for actor in actors:
         if any(same_side(mention, n) for n in (actor.name, *actor.aliases)):
+            return actor
+    core = _core(mention)  # "rebel forces" took the town; the brief lists "rebels"
+    for actor in actors:
+        if core and any(_core(n) == core for n in (actor.name, *actor.aliases)):
             return actor
     return None
 
@@ -49,8 +85,9 @@ def _first_after(parties: list[tuple[int, int, str]], at: int, text: str, words:
     return None
 
 
-def votes(actors: Sequence[Actor], sentences: Sequence[Sentence]) -> dict[str, Counter[str]]:
-    """actor name -> Counter of "attacker" / "target" / "source" votes."""
+def votes(actors: Sequence[Actor], sentences: Sequence[Sentence],
+          controls: Sequence[ControlChange] = ()) -> dict[str, Counter[str]]:
+    """actor name -> Counter of "attacker" / "target" / "source" / "named source" votes."""
     verbs, nouns, said = _patterns()
     limit = load("roles")["object_words"]
     names = [n for a in actors for n in (a.name, *a.aliases)]
@@ -66,9 +103,20 @@ def votes(actors: Sequence[Actor], sentences: Sequence[Sentence]) -> dict[str, C
         parties = _parties(text, names)
         if not parties:
             continue
+        more = _more_patterns()
+        harmed_here = False
+        for m in more["harmed"].finditer(text):
+            subject = _subject(parties, m.start(), text)
+            vote(subject, "target")
+            harmed_here = harmed_here or subject is not None
+        for m in more["claims"].finditer(text):
+            vote(_subject(parties, m.start(), text), "attacker")
+        for m in re.finditer(r"\b(?:was|were)\s+claimed\s+by\s+", text, re.IGNORECASE):
+            vote(_first_after(parties, m.end(), text, 4), "attacker")
         for m in verbs.finditer(text):
-            before, after = _before(parties, m.start(), text), None
+            before, after = _subject(parties, m.start(), text), None
             if _PASSIVE.search(text[:m.start()]):
+                harmed_here = harmed_here or before is not None
                 vote(before, "target")
                 agent = re.match(r"\s+by\s+", text[m.end():])
                 if agent:
@@ -88,17 +136,39 @@ def votes(actors: Sequence[Actor], sentences: Sequence[Sentence]) -> dict[str, C
                     vote(_first_after(parties, end, text, 4), "target")
             else:
                 vote(side, "target")
+        if harmed_here:  # "police were killed in clashes with militants"
+            for m in more["fought_with"].finditer(text):
+                vote(_first_after(parties, m.end(), text, 4), "attacker")
         for start, end, name in parties:
-            if said.match(text[end:end + 20]) or re.search(r"according to\s+(?:the\s+)?$", text[:start]):
+            quoted = said.match(text[end:end + 90])
+            if quoted and quoted.group("head"):
+                vote(name, "named source")  # "a French military source said"
+            elif quoted or re.search(r"according to\s+(?:the\s+)?$", text[:start]):
                 vote(name, "source")
+    for change in controls:
+        # Taking a place is what the offensive as a whole achieved: it outweighs one episode of
+        # the advance ("the rebel forces have been attacked by ... aircraft").
+        vote(change.gained_by, "attacker")
+        vote(change.gained_by, "attacker")
+        vote(change.lost_by, "target")
     return out
+
+
+@functools.cache
+def _source_heads() -> frozenset[str]:
+    return frozenset(fold(w) for w in load("roles")["source_heads"])
 
 
 def decide(actor: Actor, tally: Counter[str], reporters: Sequence[str]) -> str:
     """The actor's role from its votes (see the module docstring); the model's where they say
     nothing."""
     attacks, attacked = tally["attacker"], tally["target"]
+    words = actor.name.split()
+    if words and fold(words[-1]) in _source_heads():
+        return "source"  # "a French military source said": a source, armed or not
     if actor.type in ARMED:
+        if tally["named source"] and not attacks:
+            return "source"
         if attacks != attacked:
             return "attacker" if attacks > attacked else "target"
         return actor.role
