@@ -81,33 +81,45 @@ def sources(sentence: str) -> list[str]:
     return [src for _, src in _found(sentence)]
 
 
-def reporter(answer: str | None, sentence: str) -> str | None:
+def reporter(answer: str | None, sentence: str, at: int | None = None) -> str | None:
     """The model's `reported_by`, checked against the sentence: where the sentence names exactly
     one source, a missing answer, or an answer that is some other actor the sentence names, gives
     way to it. An answer that names the source more fully ("UNHCR" for "the agency said") or a
-    source from a neighbouring sentence is kept."""
-    return _checked(answer, sentence)[0]
+    source from a neighbouring sentence is kept. Where the sentence names several sources and
+    `at` (the figure's offset in it) is known, the figure's is the last one named before it ("the
+    federal ministry said 14 were dead, while the state ministry said 13 died")."""
+    return _checked(answer, sentence, at)[0]
 
 
-def source_rule(answer: str | None, sentence: str) -> str:
+def source_rule(answer: str | None, sentence: str, at: int | None = None) -> str:
     """Which check decided the source `reporter` gives (for the -vv log)."""
-    return _checked(answer, sentence)[1]
+    return _checked(answer, sentence, at)[1]
 
 
-def _checked(answer: str | None, sentence: str) -> tuple[str | None, str]:
+def _checked(answer: str | None, sentence: str, at: int | None) -> tuple[str | None, str]:
     named = _found(sentence)
+    if len(named) > 1 and at is not None:
+        before = [src for start, src in named if start < at]
+        agrees = answer is None or any(_same(answer, src) for _, src in named)
+        if before and agrees:
+            return before[-1], "the last of the sentence's sources named before the figure"
     if len(named) != 1:
         return answer, f"the model (the sentence names {len(named)} sources)"
     ((at, source),) = named
     if answer is None:
         return source, "the sentence's one source (the model gave none)"
-    a, s = fold(answer).removeprefix("the "), fold(source).removeprefix("the ")
-    if a in s or s in a:
+    if _same(answer, source):
         return answer, "the model (the sentence's one source, named more or less fully)"
-    bare = re.escape(a)
+    bare = re.escape(fold(answer).removeprefix("the "))
     if re.search(rf"\b{bare}\W{{0,4}}$", fold(sentence[:at])):
         # "the Free Anar Brigades, a separatist group, said": the name, not its gloss
         return answer, "the model (the name before the source's gloss)"
     if re.search(rf"\b{bare}", fold(sentence)):
         return source, "the sentence's one source (the model named another actor)"
     return answer, "the model (a source the sentence does not name)"
+
+
+def _same(a: str, b: str) -> bool:
+    """The same source, named more or less fully ("the governor", "governor Ali")."""
+    fa, fb = fold(a).removeprefix("the "), fold(b).removeprefix("the ")
+    return fa in fb or fb in fa

@@ -49,10 +49,11 @@ def _place_in(sentence: str, locations: list[Location]) -> str | None:
 
 def figure_record(kind: str, value: ParsedCount, group: str, detail: str | None,
                   reported_by: str | None, scope: str, evidence: str, span: tuple[int, int],
-                  places: list[Location]) -> Casualty | Displacement:
+                  places: list[Location], at: int | None = None) -> Casualty | Displacement:
+    """One figure of the brief; `at` is the number's offset in `evidence` where code knows it."""
     common = dict(count=value.count, low=value.low, high=value.high, qualifier=value.qualifier,
                   group=GROUPS.get(group, "mixed/unspecified"), group_detail=detail,
-                  reported_by=reporter(reported_by, evidence), scope=scope, evidence=evidence,
+                  reported_by=reporter(reported_by, evidence, at), scope=scope, evidence=evidence,
                   span=span)
     if kind == "displaced":
         origin, destination = route(evidence, [p.name for p in places])

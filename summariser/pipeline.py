@@ -18,7 +18,7 @@ import functools
 import logging
 from collections.abc import Callable
 
-from summariser.attribution import source_rule
+from summariser.attribution import reporter, source_rule
 from summariser.backends.base import LLMRequest
 from summariser.candidates import SUBSET, clause_kind, find_candidates, marked
 from summariser.errors import ExtractionFailed
@@ -68,7 +68,8 @@ def focused(article: str, run: Run) -> Brief:
         return _not_conflict(ov, article, warnings)
     places = parts.places(ov, article, warnings)
     figures: list[Casualty | Displacement] = []
-    found: set[tuple] = set()
+    # (kind, count, low, high) -> index in figures and the group and scope it was given
+    found: dict[tuple, tuple[int, str, str]] = {}
     # Sentence start -> (end, kind) of the last candidate in that sentence (kind None: not a
     # figure). "25 bodies, among them six children" takes its kind, but never past another number
     # in between, candidate or not ("abducted students from two schools, among them 8 girls").
@@ -85,9 +86,15 @@ def focused(article: str, run: Run) -> Brief:
             kind_rule = "a subset of the figure before it" if local else kind_rule
         v = cand.mention.value
         if local is not None and (local, v.count, v.low, v.high) in found:
-            # The headline's toll repeated in the lead: the brief keeps the first quote only, so
-            # asking about the repeat would cost a call and change nothing.
+            # The headline's toll repeated in the lead: one figure, so the repeat costs no call.
+            # The first quote stays, unless it names no source and the repeat does ("Shelling
+            # kills 15" / "15 were killed, officials said"): then the repeat is the better quote.
             last_kind[cand.sentence.start] = (end, local)
+            i, group_key, scope = found[(local, v.count, v.low, v.high)]
+            if figures[i].reported_by is None and reporter(None, cand.sentence.text, at):
+                figures[i] = figure_record(local, v, group_key, detail_of(cand.mention.noun), None,
+                                           scope, cand.sentence.text,
+                                           (cand.sentence.start, cand.sentence.end), places, at)
             continue
         last_kind[cand.sentence.start] = (end, None)
         try:
@@ -101,19 +108,19 @@ def focused(article: str, run: Run) -> Brief:
         if d.kind == "none":
             continue
         kind = local or d.kind
-        found.add((kind, v.count, v.low, v.high))
         last_kind[cand.sentence.start] = (end, kind)
         group, group_rule = noun_group(cand)
+        found[(kind, v.count, v.low, v.high)] = (len(figures), group or d.group, d.scope)
         figures.append(figure_record(kind, cand.mention.value, group or d.group,
                                      detail_of(cand.mention.noun), source_of(d.reported_by), d.scope,
                                      cand.sentence.text, (cand.sentence.start, cand.sentence.end),
-                                     places))
+                                     places, at))
         if log.isEnabledFor(logging.DEBUG):  # which rule decided what (-vv)
             log.debug("figure %r at %d: kind %s by %s; group %s by %s; source %r by %s",
                       cand.mention.text, cand.mention.start, kind, kind_rule, figures[-1].group,
                       f"rule {group_rule!r}" if group else _model_rule(group_rule),
                       figures[-1].reported_by,
-                      source_rule(source_of(d.reported_by), cand.sentence.text))
+                      source_rule(source_of(d.reported_by), cand.sentence.text, at))
     return _assemble(article, ov, places, figures, warnings)
 
 

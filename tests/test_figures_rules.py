@@ -61,3 +61,16 @@ def test_the_debug_log_names_the_rule_behind_each_figures_kind_group_and_source(
         "'counted noun'; source 'the defence ministry' by the sentence's one source (the model "
         "named another actor)",
     ]
+
+
+def test_a_repeated_toll_is_quoted_where_the_article_says_who_gave_it() -> None:
+    article = ("Shelling kills 15 in market\n\nShelling killed 15 people in a crowded market on "
+               "Monday. The 15 were killed when shells hit the stalls, hospital officials said.")
+    decisions = {"15": {"kind": "killed", "group": "civilians", "reported_by": "not stated"}}
+    fake = RecordingFake(responder=responder_for(article, decisions, overview()))
+    brief = summarise(article, Config(backend="fake", strategy="focused", use_cache=False),
+                      backend=fake)
+    (toll,) = brief.casualties
+    assert toll.reported_by == "hospital officials"
+    assert toll.evidence == "The 15 were killed when shells hit the stalls, hospital officials said."
+    assert fake.tasks().count("figure") == 1  # the repeats cost no model call

@@ -295,6 +295,16 @@ def test_reporter_keeps_a_fuller_name_and_leaves_two_sources_to_the_model() -> N
     assert reporter("medics", two) == "medics"
 
 
+def test_of_two_sources_a_figure_takes_the_last_named_before_it() -> None:
+    two = ("The federal ministry said 14 were dead, while the state ministry said 13 died and "
+           "three were injured.")
+    at = {n: two.index(n) for n in ("14", "13", "three")}
+    assert reporter(None, two, at["14"]) == "The federal ministry"
+    assert reporter("The federal ministry", two, at["13"]) == "the state ministry"
+    assert reporter(None, two, at["three"]) == "the state ministry"
+    assert reporter("Colonel Mbaye", two, at["13"]) == "Colonel Mbaye"  # not one of the two: kept
+
+
 def test_reporter_keeps_a_name_the_source_only_glosses() -> None:
     sentence = ("The Free Anar Brigades, a separatist group active in the province, said 40 "
                 "soldiers were killed.")
