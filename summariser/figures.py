@@ -3,13 +3,14 @@ them, where, and the brief's figure record; plus the check of tolls that sources
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 
 from summariser.attribution import reporter
 from summariser.candidates import Candidate
 from summariser.entities import fold, route
-from summariser.lexicon import noun_class
+from summariser.lexicon import load, noun_class
 from summariser.numbers import ParsedCount, find_numbers
 from summariser.schemas.brief import (
     Casualty,
@@ -76,6 +77,9 @@ GROUP_RULES: dict[str, tuple[str, tuple[tuple[str, str, str | None], ...]]] = {
         ("The attack killed 18,000 people.", "18,000", "mixed"))),
     "class noun a word on": ("a class noun a word or two after the number, in the same phrase", (
         ("The strike killed six IS militants.", "six", "combatants"),)),
+    "dead in an attack on forces": ("a bare toll of an attack on an army, police or a base", (
+        ("Twelve dead in ELN attack on Colombian military.", "Twelve", "combatants"),
+        ("At least 9 killed in an ambush on an army convoy.", "At least 9", "combatants"))),
     "noun of no class": ("a counted noun in no class: the words do not say", (
         ("Three suspects were killed.", "Three", None),)),
     "others besides a count": ("'N soldiers and M others': others than those counted, unknown", (
@@ -87,6 +91,14 @@ GROUP_RULES: dict[str, tuple[str, tuple[tuple[str, str, str | None], ...]]] = {
     "bare number repeats a count": ("a bare number takes the last count's noun, unless it is a toll", (
         ("Rebels killed 4 soldiers on Monday and 12 on Tuesday.", "12", "combatants"),)),
 }
+
+
+@functools.cache
+def _attack_on_forces() -> re.Pattern[str]:
+    forces = "|".join(re.escape(w) for w in load("nouns")["attacked_forces"])
+    return re.compile(r"[^.;,]{0,40}?\b(?:attacks?|ambush(?:es)?|assaults?|raids?|strikes?|bombings?)"
+                      r"\s+(?:on|against)\s+(?:an?\s+|the\s+|its\s+)?(?:[\w-]+\s+){0,2}?"
+                      rf"(?:{forces})\b", re.IGNORECASE)
 
 
 def _group_of(noun: str | None) -> str | None:
@@ -134,6 +146,8 @@ def noun_group(cand: Candidate) -> tuple[str | None, str | None]:
                 return named[-1], "they were"
     if own:
         return own, rule
+    if (noun is None or noun.casefold() in GENERIC_NOUNS) and _attack_on_forces().match(after):
+        return "combatants", "dead in an attack on forces"
     if noun and noun.casefold() != "others":
         return None, "noun of no class" if rule == "counted noun" else rule
     earlier = [m for m in find_numbers(before) if m.noun]
