@@ -105,14 +105,17 @@ def _checked(answer: str | None, sentence: str, at: int | None) -> tuple[str | N
             return before[-1], "the last of the sentence's sources named before the figure"
     if len(named) != 1:
         return answer, f"the model (the sentence names {len(named)} sources)"
-    ((at, source),) = named
+    ((source_at, source),) = named
     if answer is None:
         return source, "the sentence's one source (the model gave none)"
     if _same(answer, source):
         return answer, "the model (the sentence's one source, named more or less fully)"
     bare = re.escape(fold(answer).removeprefix("the "))
-    if re.search(rf"\b{bare}\W{{0,4}}$", fold(sentence[:at])):
-        # "the Free Anar Brigades, a separatist group, said": the name, not its gloss
+    enclosed = re.match(rf"[^,;:]*?,\s*(?:{_VERBS})\b", sentence[source_at:], re.IGNORECASE)
+    if enclosed and re.search(rf"\b{bare}\W{{0,4}}$", fold(sentence[:source_at])):
+        # "the Free Anar Brigades, a separatist group, said": the name, not its gloss. A gloss
+        # stands between commas; in "30 villagers fled the rebels, the defence ministry said"
+        # the ministry is the source, not a gloss of the rebels.
         return answer, "the model (the name before the source's gloss)"
     if re.search(rf"\b{bare}", fold(sentence)):
         return source, "the sentence's one source (the model named another actor)"

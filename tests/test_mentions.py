@@ -305,6 +305,15 @@ def test_of_two_sources_a_figure_takes_the_last_named_before_it() -> None:
     assert reporter("Colonel Mbaye", two, at["13"]) == "Colonel Mbaye"  # not one of the two: kept
 
 
+def test_a_definite_source_after_another_actor_is_no_gloss_of_it() -> None:
+    sentence = ("Fourteen soldiers were killed and 30 villagers fled the rebels, the defence ministry "
+                "said.")
+    assert reporter("the rebels", sentence) == "the defence ministry"
+    # Between commas it is a gloss, definite or not: the name stays.
+    glossed = "Elias Umeta, the region's administrator, said 32 people were killed."
+    assert reporter("Elias Umeta", glossed) == "Elias Umeta"
+
+
 def test_reporter_keeps_a_name_the_source_only_glosses() -> None:
     sentence = ("The Free Anar Brigades, a separatist group active in the province, said 40 "
                 "soldiers were killed.")
