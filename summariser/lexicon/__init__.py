@@ -67,16 +67,15 @@ def plural(noun: str) -> str:
     return noun + "s"
 
 
-def noun_class(name: str, *keys: str) -> frozenset[str]:
-    """The nouns of lists `keys` in lexicon file `name`, folded to lower case, each in the
-    singular and the plural."""
-    words = [w.casefold() for key in keys for w in load(name)[key]]
-    return frozenset(words) | frozenset(plural(w) for w in words)
-
-
 def plurals(name: str, *keys: str) -> frozenset[str]:
     """The plurals alone of the nouns of lists `keys` in lexicon file `name`."""
     return frozenset(plural(w.casefold()) for key in keys for w in load(name)[key])
+
+
+def noun_class(name: str, *keys: str) -> frozenset[str]:
+    """The nouns of lists `keys` in lexicon file `name`, folded to lower case, each in the
+    singular and the plural."""
+    return frozenset(w.casefold() for key in keys for w in load(name)[key]) | plurals(name, *keys)
 
 
 PEOPLE = ("civilian", "combatant", "unspecified", "other")  # the classes of nouns.toml that are people
