@@ -72,6 +72,11 @@ def _mentions(text: str) -> tuple[Mention, ...]:
         if not original[:1].isupper():
             continue  # "chad" the name, "turkey" the bird: copy capitalises countries
         code = names.get(word) or places.get(word) or demonyms[word]
+        if word in names and _SUBDIVISION_AFTER().match(folded, m.end()):
+            # "Niger state" is a state of Nigeria: the name is the subdivision's, not the country's.
+            other = region_countries(word) - {code}
+            if len(other) == 1:
+                code = next(iter(other))
         out.append(Mention(m.start(), m.end(), code, word in demonyms and word not in names))
     return tuple(out)
 
@@ -142,8 +147,17 @@ def city_countries(name: str, min_population: int = 0) -> frozenset[str]:
     return frozenset(code for code, people in found.items() if people >= min_population)
 
 
-_REGION_SUFFIX = re.compile(r"\s+(?:province|region|state|governorate|district|department|oblast|"
-                            r"county|prefecture|sheng|shi|regional state|division)$")
+def _subdivision_words() -> str:
+    words = sorted(load("countries")["subdivision_words"], key=len, reverse=True)
+    return "|".join(re.escape(w) for w in words)
+
+
+@functools.cache
+def _SUBDIVISION_AFTER() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built lazily
+    return re.compile(rf"\s+(?:{_subdivision_words()})\b")
+
+
+_REGION_SUFFIX = re.compile(rf"\s+(?:{_subdivision_words()}|sheng|shi)$")
 _COMPASS = {"nord": "north", "sud": "south", "est": "east", "ouest": "west", "norte": "north",
             "sur": "south", "centre": "central", "centro": "central"}
 

@@ -90,7 +90,10 @@ def test_state_rules_tell_home_forces_from_foreign_ones() -> None:
     assert actor_types.decide("Russian forces", "other", home="UA").type == "foreign state or forces"
     assert actor_types.decide("Russia", "other", home="RU").type == "government"
     assert actor_types.decide("Russia", "non-state armed group", home="SY").type == "foreign state or forces"
-    # Without a home country the model's choice among the state types stands.
+    # Without a home country the model chooses only between home and foreign: forces are never
+    # the government, a bare country never its army.
+    assert actor_types.decide("Somali military", "government", None).type == "state forces"
+    assert actor_types.decide("Russia", "state forces", None).type == "government"
     assert actor_types.decide("Turkish soldiers", "foreign state or forces", None).type == \
         "foreign state or forces"
 
@@ -157,6 +160,14 @@ def test_regions_are_read_from_iso_3166_2_under_the_names_copy_uses(name: str, c
 
 def test_an_unknown_region_has_no_country() -> None:
     assert gazetteer.region_countries("Marrowgate province") == frozenset()
+
+
+def test_a_country_name_before_a_subdivision_word_is_that_subdivision() -> None:
+    # "Niger state" is a state of Nigeria; "Niger" alone and "Iran state media" stay the countries.
+    assert [m.code for m in gazetteer.mentions("gunmen in Niger state, Nigeria")] == ["NG", "NG"]
+    assert [m.code for m in gazetteer.mentions("Niger State police")] == ["NG"]
+    assert [m.code for m in gazetteer.mentions("troops from Niger")] == ["NE"]
+    assert [m.code for m in gazetteer.mentions("Iran state media said")] == ["IR"]
 
 
 def _word_lists() -> list[tuple[str, list[str], list[str]]]:

@@ -105,11 +105,11 @@ def decide(name: str, model_type: str, home: str | None) -> Decision:
             continue
         typ = rule.type
         if typ == "state":
+            # Forces are never the government and a bare country never its army: with the home
+            # country unknown, the model chooses only between home and foreign.
+            at_home = "state forces" if rule.match == "country+force" else "government"
             if home is None or code == "":
-                if model_type in ("state forces", "government", "foreign state or forces"):
-                    typ = model_type
-                else:
-                    typ = "state forces" if rule.match == "country+force" else "government"
+                typ = model_type if model_type in (at_home, "foreign state or forces") else at_home
             elif code == home:
                 typ = "state forces" if rule.match == "country+force" else "government"
             else:

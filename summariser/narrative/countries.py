@@ -26,13 +26,20 @@ _REGION_WORD = r"(?:province|region|state|district|governorate|county|city|town|
 # Words that start another clause or phrase: "Russian troops reeling in the Kharkiv region" does
 # not make Kharkiv Russian, while "Ukrainian town of Lyman" and "Syria's northwestern Idlib" tie.
 _CLAUSE_WORD = (r"(?:in|at|on|near|from|to|into|towards?|across|around|outside|inside|and|or|but|"
-                r"after|before|as)")
+                r"after|before|as|of|out|off|by|for|with|over|through|via|than|that|which|who)")
 _DIRECTION = (r"(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)"
               r"(?:ern)?\s+)?")
 
 
 def home(article: str, place_names: list[str], dateline: str | None = None) -> str | None:
-    """The code of the country the article reports from, or None when it names none."""
+    """The code of the country the article reports from, or None when it names none.
+
+    Where the story's places are says more than who is named: a story from the front names the
+    attacking country more often than the one its villages are in ("Russian forces captured
+    Sieverne ... near Avdiivka"). So the places vote first (a place tied to a country three
+    votes, a city or province of a named country two, the dateline city one) and the names
+    decide only between countries the places tie or when no place votes.
+    """
     score: Counter[str] = Counter()
     first: dict[str, int] = {}
     for m in gazetteer.mentions(article):
@@ -41,18 +48,19 @@ def home(article: str, place_names: list[str], dateline: str | None = None) -> s
     if not score:
         return None
     named = set(score)
-    for name in place_names:  # where the story's places are says more than who is named
+    places: Counter[str] = Counter()
+    for name in place_names:
         if gazetteer.country_code(name) is None:
             tied = _tied(name, article)
             if tied:
-                score[tied] += 3
+                places[tied] += 3
             else:
                 for code in (gazetteer.city_countries(name) | gazetteer.region_countries(name)) & named:
-                    score[code] += 2
+                    places[code] += 2
     if dateline:
         for code in gazetteer.city_countries(dateline) & named:
-            score[code] += 1
-    return max(score, key=lambda c: (score[c], -first[c]))
+            places[code] += 1
+    return max(score, key=lambda c: (places[c], score[c], -first[c]))
 
 
 def _tied(place: str, article: str) -> str | None:
@@ -65,7 +73,7 @@ def _tied(place: str, article: str) -> str | None:
                      before, re.IGNORECASE) and "." not in before[-40:]:
             if not m.demonym:
                 return m.code
-        if re.match(rf"(?:['’]s)?\s+(?:(?!{_CLAUSE_WORD}\b)[a-z-]+\s+){{0,4}}?"
+        if re.match(rf"(?:['’]s)?\s+(?:(?!{_CLAUSE_WORD}\b)(?![a-z-]+ed\b)[a-z-]+\s+){{0,4}}?"
                     rf"(?:{_REGION_WORD},?\s+(?:of\s+)?)?{p}\b", after):
             return m.code  # "Syria's Idlib", "Ukrainian town of Lyman", "Nigerian state of Zamfara"
     return None
