@@ -74,7 +74,8 @@ GROUP_RULES: dict[str, tuple[str, tuple[tuple[str, str, str | None], ...]]] = {
     "counted noun": ("the noun the number counts is in a class (lexicon/nouns.toml)", (
         ("Fourteen soldiers were killed.", "Fourteen", "combatants"),
         ("Shelling killed 30 villagers.", "30", "civilians"),
-        ("The attack killed 18,000 people.", "18,000", "mixed"))),
+        ("The attack killed 18,000 people.", "18,000", "mixed"),
+        ("At least 150 Syrian regime forces have been killed.", "At least 150", "combatants"))),
     "class noun a word on": ("a class noun a word or two after the number, in the same phrase", (
         ("The strike killed six IS militants.", "six", "combatants"),)),
     "dead in an attack on forces": ("a bare toll of an attack on an army, police or a base", (
