@@ -34,6 +34,17 @@ def _read(place: str, text: str, names: list[str]) -> control.Reading | None:
     # "... from <loser>" after the place names the loser
     ("Mogadishu", "Government troops wrested control of Mogadishu from the Union of Islamic Courts.",
      ["Government troops", "Union of Islamic Courts"], "Government troops", "Union of Islamic Courts"),
+    # a bare party noun takes the name it is tied to, or the words that qualify it
+    ("Nyanzale", "Fighters from the M23 rebel group have captured the town of Nyanzale from the "
+                 "military.", [], "M23", "military"),
+    ("El-Khoei", "The RSF said Friday that its forces had also taken El-Khoei.", ["RSF"], "RSF", None),
+    ("Kawlin", "A resident said resistance fighters seized Kawlin last Sunday.", [],
+     "resistance fighters", None),
+    ("Halgan", "The Ethiopian soldiers pulled out of Halgan town this morning.", [],
+     None, "Ethiopian soldiers"),
+    # a place after a list of names is governed by the verb too
+    ("Al-Mabujeh", "Troops retook the villages of Aqareb and Al-Mabujeh a day after the assault.",
+     [], "Troops", None),
 ])
 def test_the_verbs_voice_decides_each_side(place: str, text: str, names: list[str],
                                           gained: str | None, lost: str | None) -> None:
@@ -48,6 +59,7 @@ def test_the_verbs_voice_decides_each_side(place: str, text: str, names: list[st
     ("Mogadishu", "Violence has ramped up since government troops in late 2006 wrested control of "
                   "Mogadishu."),
     ("Grozny", "Gunmen seized three vehicles in the village of Shalazhi and drove them to Grozny."),
+    ("Idlib", "Rebels captured Saraqeb and then shelled Idlib."),
     ("Kessra", "The militia that has besieged Kessra's southern districts since April denied it."),
 ])
 def test_no_reading_without_a_completed_change_of_that_place(place: str, text: str) -> None:

@@ -60,6 +60,9 @@ def _place_at(place: str, text: str) -> list[tuple[int, int]]:
 def _governs(text: str, verb_end: int, place_start: int) -> bool:
     data = load("control")
     between = text[verb_end:place_start]
+    # "retook the villages of Aqareb and Al-Mabujeh": a place after a list of names is governed
+    # too; any other "and" starts a new clause.
+    between = re.sub(r"(?:,?\s*[A-Z][\w'’-]*(?:[\s-]+[A-Z][\w'’-]*)*)+,?\s+and\s+$", " ", between)
     words = between.split()
     if len(words) > data["max_object_words"] or re.search(r"\band\b|;|\d", between):
         return False
@@ -108,19 +111,70 @@ def _parties(text: str, names: list[str]) -> list[tuple[int, int, str]]:
     return sorted((s, e, n) for s, e, n in found if not modifier.search(folded[max(0, s - 40):s]))
 
 
+def _before_at(parties: list[tuple[int, int, str]], at: int, text: str) -> int | None:
+    """Index of the side named nearest before `at` in the same clause (a full stop or ";" ends
+    one)."""
+    for i in range(len(parties) - 1, -1, -1):
+        if parties[i][1] <= at and not re.search(r"[;.]\s", text[parties[i][1]:at]):
+            return i
+    return None
+
+
 def _before(parties: list[tuple[int, int, str]], at: int, text: str) -> str | None:
-    """The side named nearest before `at` in the same clause (a full stop or ";" ends one)."""
-    for _start, end, name in reversed(parties):
-        if end <= at and not re.search(r"[;.]\s", text[end:at]):
-            return name
-    return None
+    """The side named nearest before `at` in the same clause, as the sentence spells it."""
+    i = _before_at(parties, at, text)
+    return None if i is None else parties[i][2]
 
 
-def _after(parties: list[tuple[int, int, str]], at: int) -> str | None:
-    for start, _, name in parties:
+def _side_before(parties: list[tuple[int, int, str]], at: int, text: str) -> str | None:
+    i = _before_at(parties, at, text)
+    return None if i is None else _named(parties, i, text)
+
+
+def _side_after(parties: list[tuple[int, int, str]], at: int, text: str) -> str | None:
+    for i, (start, _, _) in enumerate(parties):
         if start >= at:
-            return name
+            return _named(parties, i, text)
     return None
+
+
+_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those",
+                "our", "some", "all", "both"}
+
+
+def _is_generic(name: str) -> bool:
+    return fold(re.sub(r"^(?:the|its|their)\s+", "", name, flags=re.IGNORECASE)) in \
+        {fold(w) for w in load("control")["party_nouns"]}
+
+
+def _named(parties: list[tuple[int, int, str]], i: int, text: str) -> str:
+    """The side a party mention names, as fully as the sentence says it. A bare party noun
+    takes the name it is tied to: "Fighters from the M23 rebel group" is M23, "The RSF said
+    its forces" the RSF; else the words that qualify it ("resistance fighters", "Ethiopian
+    soldiers")."""
+    start, end, name = parties[i]
+    if not _is_generic(name):
+        return name
+    data = load("control")
+    of = re.match(r"\s+(?:from|of)\s+(?:the\s+)?([A-Z0-9][\w'’-]*(?:\s+[A-Z0-9][\w'’-]*)*)", text[end:])
+    if of and not re.fullmatch(r"(?:The|A|An)", of.group(1)):
+        return of.group(1)
+    if re.search(r"\b(?:its|their)\s+$", text[:start], re.IGNORECASE):
+        for _s, e, other in reversed(parties[:i]):  # the owner, named earlier in the sentence
+            if not _is_generic(other) and not re.search(r"[;.]\s", text[e:start]):
+                return other
+    modifiers = {fold(w) for w in data["party_modifiers"]}
+    words = list(re.finditer(r"[\w'’-]+", text[:start]))
+    first = start
+    for w in reversed(words[-2:]):
+        token = w.group()
+        if fold(token) in modifiers or (token[:1].isupper() and fold(token) not in _DETERMINERS):
+            if text[w.end():first].strip():
+                break  # only words right before it, none across a comma
+            first = w.start()
+        else:
+            break
+    return text[first:end]
 
 
 def read(place: str, sentence: Sentence, names: list[str]) -> Reading | None:
@@ -140,12 +194,12 @@ def read(place: str, sentence: Sentence, names: list[str]) -> Reading | None:
             if rule == "gain-passive":
                 if gained is None and any(pe <= m.start() and len(text[pe:m.start()].split()) <= 4
                                           for _, pe in places):
-                    gained = _after(parties, m.end())
+                    gained = _side_after(parties, m.end(), text)
                     rules.append(rule)
                 continue
             if not any(ps >= m.end() and _governs(text, m.end(), ps) for ps, _ in places):
                 continue
-            side = _before(parties, m.start(), text)
+            side = _side_before(parties, m.start(), text)
             if rule == "loss-active" and lost is None:
                 lost = side
                 rules.append(rule)
@@ -155,7 +209,7 @@ def read(place: str, sentence: Sentence, names: list[str]) -> Reading | None:
                 # "... wrested control of Mogadishu from the Union of Islamic Courts"
                 for ps, pe in places:
                     if ps >= m.end() and lost is None and re.match(r",?\s+from\s", text[pe:pe + 8]):
-                        lost = _after(parties, pe)
+                        lost = _side_after(parties, pe, text)
     if not rules:
         return None
     if same_side(gained, lost):

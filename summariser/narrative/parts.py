@@ -133,11 +133,13 @@ def controls(ov: Overview, sentences: list[Sentence], warnings: list[str],
     out: list[ControlChange] = []
     for c in ov.control_changes[:MAX_CONTROLS]:
         found = None
-        for sentence in sentences:
+        for sentence in sentences:  # the first sentence that names a side, else the first at all
             reading = control.read(c.place, sentence, [*names, c.gained_by or "", c.lost_by or ""])
-            if reading is not None:
+            if reading is not None and (found is None or found[1].gained_by is None
+                                        and found[1].lost_by is None):
                 found = (sentence, reading)
-                break
+                if reading.gained_by or reading.lost_by:
+                    break
         if found is None:
             warnings.append(f"Dropped control change at {c.place!r}: no sentence of the "
                             "article says who took or left it.")
