@@ -263,6 +263,14 @@ def test_entity_duplicates_and_required_recall() -> None:
     assert [g.name for g in s.missed] == ["Russia", "AFP"]
 
 
+def test_entity_matching_scores_the_closest_prediction() -> None:
+    # Both predictions fit the gold actor (one by its alias); its labels are scored on the one
+    # that carries its name, and the other is left for the gold actor it names.
+    gold_actors = [GoldActor(name="Azerbaijani Armed Forces", aliases=["Azerbaijan"], required=True)]
+    s = score_entities([["Azerbaijan"], ["Azerbaijani Armed Forces"]], gold_actors)
+    assert s.pairs == [(1, 0)]
+
+
 # --- grounding, invented numbers, traps -------------------------------------------------------------
 
 ARTICLE = ('Aircraft hit residential areas in Idlib, killing four civilians and wounding six others, '

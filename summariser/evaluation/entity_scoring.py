@@ -39,18 +39,35 @@ def entity_fits(pred_names: Sequence[str], gold: GoldEntity) -> bool:
     gold name or an alias, holds one as a phrase ("al Shabaab militants" for "al Shabaab"), or
     names the same side once kind-of-body words are set aside ("Myanmar junta" for "Myanmar's
     junta forces"; see text.same_party)."""
-    pred_forms = set().union(*(name_variants(n) for n in pred_names)) if pred_names else set()
+    return fit_rank(pred_names, gold) is not None
+
+
+def fit_rank(pred_names: Sequence[str], gold: GoldEntity) -> int | None:
+    """How closely a predicted entity names the gold one, 0 best; None when it does not.
+
+    0: its name is a form of the gold name; 1: some form of it is a form of the gold name or an
+    alias; 2: it holds one as a phrase or names the same side. Matching takes the closest first,
+    so "Azerbaijani Armed Forces" is scored against the brief's "Azerbaijani Armed Forces", not
+    against its "Azerbaijan"."""
+    if not pred_names:
+        return None
     gold_names = (gold.name, *gold.aliases)
-    gold_forms = set().union(*(name_variants(n) for n in gold_names))
-    if pred_forms & gold_forms:
-        return True
-    return any(contains_phrase(p, g) or same_party(p, g) for p in pred_names for g in gold_names
-               if len(normalise_name(g)) >= 3)
+    if name_variants(pred_names[0]) & name_variants(gold.name):
+        return 0
+    pred_forms = set().union(*(name_variants(n) for n in pred_names))
+    if pred_forms & set().union(*(name_variants(n) for n in gold_names)):
+        return 1
+    if any(contains_phrase(p, g) or same_party(p, g) for p in pred_names for g in gold_names
+           if len(normalise_name(g)) >= 3):
+        return 2
+    return None
 
 
 def score_entities(preds: Sequence[Sequence[str]], gold: Sequence[GoldEntity]) -> EntityScore:
     """Match predicted entities (each: its name then its aliases) to gold, like figures."""
-    fits = [[p for p in range(len(preds)) if entity_fits(preds[p], g)] for g in gold]
+    ranks = [[(r, p) for p in range(len(preds)) if (r := fit_rank(preds[p], g)) is not None]
+             for g in gold]
+    fits = [[p for _, p in sorted(r)] for r in ranks]
     order = sorted(range(len(gold)), key=lambda g: (not gold[g].required, g))
     pairs = max_matching(order, lambda g: fits[g])
     score = EntityScore()

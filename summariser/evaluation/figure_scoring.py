@@ -273,7 +273,16 @@ def score_figures(preds: Sequence[PredictedFigure], gold: Sequence[GoldFigure],
         def disagreements(p: int) -> int:
             return sum(v is False for v in attribute_checks(preds[p], gold[g]).values())
 
-        return sorted(fits, key=lambda p: (preds[p].count != gold[g].count, disagreements(p), p))
+        # Then the one quoted from the gold's own sentence: two unquantified "dozens killed"
+        # fit each other's gold alike.
+        at = find_quote(gold[g].evidence, text)
+
+        def elsewhere(p: int) -> bool:
+            where = evidence_location(preds[p], text)
+            return not (at and where and where[0] < at[1] and at[0] < where[1])
+
+        return sorted(fits, key=lambda p: (preds[p].count != gold[g].count, disagreements(p),
+                                           elsewhere(p), p))
 
     order = sorted(range(len(gold)), key=lambda g: (not gold[g].required, g))
     pairs = max_matching(order, candidates)
