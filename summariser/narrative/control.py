@@ -253,3 +253,27 @@ def reconcile(reading: Reading, model_gained: str | None, model_lost: str | None
         elif name == model_lost and lost is None and not same_side(name, gained):
             lost = name
     return gained, lost
+
+
+_SAID = re.compile(r"\b(?:said|says|say|announc\w*|reported|told)\b", re.IGNORECASE)
+
+
+def claimed(sentence: str, gained: str | None) -> bool:
+    """Whether the change is only the gainer's claim (LABELLING.md: "claimed" when only one side
+    claims it, "confirmed" when stated as fact or by others). A claim word makes it a claim; a
+    "said" makes it one only when the one who said it is the gainer ("The RSF said its forces had
+    taken El-Khoei"), not the loser ("The ministry says it has withdrawn") or a third party
+    ("..., the Observatory said")."""
+    if re.search(r"\bclaim\w*", sentence, re.IGNORECASE):
+        return True
+    if not gained:
+        return False
+    for m in _SAID.finditer(sentence):
+        sayer = re.split(r"[,;:(\u201c\"]", sentence[:m.start()])[-1].split()[-6:]
+        if same_side(" ".join(sayer), gained) or mentioned(gained, " ".join(sayer)):
+            return True
+    for m in re.finditer(r"\baccording to\s+", sentence, re.IGNORECASE):
+        sayer = re.split(r"[,;.]", sentence[m.end():])[0].split()[:6]
+        if mentioned(gained, " ".join(sayer)):
+            return True
+    return False

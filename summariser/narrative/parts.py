@@ -12,7 +12,7 @@ import functools
 import re
 
 from summariser import mentions
-from summariser.entities import aliases_for, backers_for, fold, is_claimed, split_name
+from summariser.entities import aliases_for, backers_for, fold, split_name
 from summariser.narrative import actor_types, control, countries, roles
 from summariser.page_noise import body_spans
 from summariser.schemas.brief import Actor, Casualty, ControlChange, Displacement, Location
@@ -133,13 +133,11 @@ def controls(ov: Overview, sentences: list[Sentence], warnings: list[str],
     out: list[ControlChange] = []
     for c in ov.control_changes[:MAX_CONTROLS]:
         found = None
-        for sentence in sentences:  # the first sentence that names a side, else the first at all
+        for sentence in sentences:
             reading = control.read(c.place, sentence, [*names, c.gained_by or "", c.lost_by or ""])
-            if reading is not None and (found is None or found[1].gained_by is None
-                                        and found[1].lost_by is None):
+            if reading is not None:
                 found = (sentence, reading)
-                if reading.gained_by or reading.lost_by:
-                    break
+                break
         if found is None:
             warnings.append(f"Dropped control change at {c.place!r}: no sentence of the "
                             "article says who took or left it.")
@@ -154,7 +152,7 @@ def controls(ov: Overview, sentences: list[Sentence], warnings: list[str],
             continue
         out.append(ControlChange(
             place=reading.place, gained_by=gained, lost_by=lost,
-            status="claimed" if is_claimed(sentence.text) else "confirmed", reported_by=None,
+            status="claimed" if control.claimed(sentence.text, gained) else "confirmed", reported_by=None,
             evidence=sentence.text, span=(sentence.start, sentence.end)))
     return out
 
