@@ -41,12 +41,31 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in words)
 
 
+def _full_name(words_before: str, abbreviation: str) -> str:
+    """The name an abbreviation stands for, from the capitalised words before it: the shortest
+    tail whose initials spell it ("The Director General of Inter-Services Public Relations" ->
+    "Inter-Services Public Relations" for ISPR), else the words without a leading "The" (ELN,
+    "National Liberation Army", abbreviates its Spanish name)."""
+    words = words_before.split()
+    letters = re.sub(r"[^A-Z]", "", abbreviation.upper())
+    for start in range(len(words) - 1, -1, -1):
+        tail = [w for w in words[start:] if w.lower() not in ("of", "for", "and", "the", "de", "al")]
+        if "".join(p[0] for w in tail for p in w.split("-") if p).upper() == letters:
+            return " ".join(words[start:])
+    return re.sub(r"^The\s+", "", words_before)
+
+
 def aliases_for(name: str, article: str) -> list[str]:
-    """Short forms the article itself uses for `name`: a parenthesised abbreviation after it, or
-    its initials standing alone somewhere in the text."""
+    """Other forms the article itself uses for `name`: a parenthesised abbreviation after it, the
+    full name before it when it is that abbreviation, or its initials standing alone somewhere in
+    the text."""
     found: list[str] = []
     for m in re.finditer(re.escape(name) + r"\s*\(([^()]{1,30})\)", article):
         found.append(m.group(1).strip())
+    # `name` is the abbreviation: "the National Liberation Army (ELN)" gives ELN its full name.
+    for m in re.finditer(r"((?:[A-Z][\w'’-]*\s+(?:(?:of|for|and|the|de|al)\s+)*)*[A-Z][\w'’-]*)\s*\("
+                         + re.escape(name) + r"\)", article):
+        found.append(_full_name(m.group(1).strip(), name))
     initials = _initials(name)
     if len(initials) >= 2 and re.search(rf"\b{re.escape(initials)}\b", article):
         found.append(initials)

@@ -211,3 +211,14 @@ def test_a_change_of_control_votes_its_gainer_attacker_over_one_episode_of_the_a
     actors = [("rebels", "non-state armed group", "target"), ("Syrian army", "state forces", "other")]
     assert _roles(text, actors) == {"rebels": "target", "Syrian army": "other"}
     assert _roles(text, actors, changes=(change,)) == {"rebels": "attacker", "Syrian army": "target"}
+
+
+def test_an_abbreviation_gets_the_full_name_the_article_gives_it() -> None:
+    from summariser.entities import aliases_for
+
+    article = "Colombia's largest guerrilla group, the National Liberation Army (ELN), killed 12."
+    assert aliases_for("ELN", article) == ["National Liberation Army"]
+    assert aliases_for("National Liberation Army", article) == ["ELN"]
+    # the tail whose initials spell it, not the title before it
+    assert aliases_for("ISPR", "The Director General of Inter-Services Public Relations (ISPR) "
+                               "said") == ["Inter-Services Public Relations"]
