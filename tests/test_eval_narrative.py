@@ -124,3 +124,12 @@ def test_floors_are_the_lowest_measured_rate_rounded_down() -> None:
     assert table["figure_f1"] == 0.84  # the lower run, rounded down, never up
     assert "headline_accuracy" not in table  # not measured by every run: no floor
     assert "invented_names" not in table  # counts are gated against the baseline, not floored
+
+
+def test_score_control_pairs_each_prediction_with_the_gold_change_it_gets_right() -> None:
+    took = GoldControlChange(place=["Kiwanja"], gained_by=["M23"], lost_by=[], required=False,
+                             evidence="x")
+    left = GoldControlChange(place=["Kiwanja"], gained_by=[], lost_by=["M23"], required=False,
+                             evidence="x")
+    score = score_control([change(None, "M23 fighters", place="Kiwanja")], [took, left])
+    assert [(g.lost_by, v) for g, _, v in score.verdicts] == [([], "missed"), (["M23"], "right")]

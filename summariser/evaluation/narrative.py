@@ -251,14 +251,22 @@ def score_control(preds: Sequence[ControlChange], gold: Sequence[GoldControlChan
     used: set[int] = set()
     rank = {"right": 0, "wrong": 1, "inverted": 2}
     status_ok = status_n = 0
-    for g in sorted(gold, key=lambda c: not c.required):
-        options = [(rank[control_verdict(p, g)], i) for i, p in enumerate(preds)
-                   if i not in used and _place_fits(p, g)]
-        if not options:
+    ordered = sorted(gold, key=lambda c: not c.required)
+    # Required changes first, then the best verdict over all pairs: a prediction that is right
+    # for one of two gold changes at a place ("M23 took Kiwanja", "M23 left Kiwanja") is scored
+    # against that one, whichever the gold lists first.
+    pairs = sorted((not g.required, rank[control_verdict(p, g)], gi, pi)
+                   for gi, g in enumerate(ordered) for pi, p in enumerate(preds) if _place_fits(p, g))
+    chosen: dict[int, int] = {}
+    for _, _, gi, pi in pairs:
+        if gi not in chosen and pi not in used:
+            chosen[gi] = pi
+            used.add(pi)
+    for gi, g in enumerate(ordered):
+        if gi not in chosen:
             score.verdicts.append((g, None, "missed"))
             continue
-        _, best = min(options)
-        used.add(best)
+        best = chosen[gi]
         score.verdicts.append((g, preds[best], control_verdict(preds[best], g)))
         if g.status is not None:
             status_n += 1
