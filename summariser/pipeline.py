@@ -18,7 +18,7 @@ import functools
 import logging
 from collections.abc import Callable
 
-from summariser.attribution import reporter, source_rule
+from summariser.attribution import reporter, source_before, source_rule
 from summariser.backends.base import LLMRequest
 from summariser.candidates import SUBSET, clause_kind, find_candidates, marked
 from summariser.errors import ExtractionFailed
@@ -197,6 +197,9 @@ def _assemble(article: str, ov: Overview, places: list[Location],
         if key in seen:
             continue
         seen.add(key)
+        if fig.reported_by is None:  # "He further said that over 20 ...": who "he" is
+            before = [x.text for x in sentences if x.end <= fig.span[0]]
+            fig = fig.model_copy(update={"reported_by": source_before(fig.evidence, before)})
         if isinstance(fig, Casualty):
             casualties.append(fig)
         else:

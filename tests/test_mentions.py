@@ -8,7 +8,7 @@ import pytest
 from helpers import RecordingFake, figure, overview, responder_for
 
 from summariser import Config, summarise
-from summariser.attribution import reporter, sources
+from summariser.attribution import reporter, source_before, sources
 from summariser.candidates import find_candidates
 from summariser.entities import route
 from summariser.figures import noun_group
@@ -419,3 +419,21 @@ def test_backers_are_named_by_the_gazetteer() -> None:
     article = "Turkish-backed rebels took the town. The SDF, backed by the US, withdrew."
     assert backers_for(["rebels"], article) == ["Turkey"]
     assert backers_for(["SDF"], article) == ["United States"]
+
+
+def test_the_doer_of_the_harm_is_never_its_source() -> None:
+    sentence = "He said the gunmen killed more than 40 people and abducted several others."
+    assert reporter("the gunmen", sentence) is None
+    # not when the sentence credits it: "the war, which according to the ministry has killed"
+    assert reporter("the health ministry", "The war, which according to the health ministry has "
+                    "killed 400 people, goes on.") == "the health ministry"
+
+
+def test_a_pronoun_that_says_the_figure_takes_the_source_named_before_it() -> None:
+    before = ["The resident, who chose to remain anonymous, said the Kachin Independence Army "
+              "took part.", "It was the first such capture."]
+    later = "He further said that over 20 military personnel were killed in the clashes."
+    assert reporter(None, later) is None  # "He further" is no name
+    assert source_before(later, before) == "The resident"
+    assert source_before("Police said 3 died.", before) is None  # names its own source
+    assert source_before(later, ["Fighting raged.", "Shops closed.", "Roads shut."]) is None
