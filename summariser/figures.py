@@ -67,8 +67,12 @@ def figure_record(kind: str, value: ParsedCount, group: str, detail: str | None,
 # group stands). Each rule's examples are (sentence, the number as written, group) and become
 # tests (tests/test_figures_rules.py); `summariser brief -vv` logs the rule behind each figure.
 GROUP_RULES: dict[str, tuple[str, tuple[tuple[str, str, str | None], ...]]] = {
-    "of them": ("the noun after 'N of them/whom (were)'", (
-        ("45 people were wounded, 17 of them children.", "17", "civilians"),)),
+    "of them": ("the noun after 'N of them/whom/the dead (were)'", (
+        ("45 people were wounded, 17 of them children.", "17", "civilians"),
+        ("Many died, and 30 of the dead were officers.", "30", "combatants"))),
+    "people of the families counted": ("'N families (M people)': the people of a civilian count", (
+        ("149 families (383 people) were displaced.", "383", "civilians"),
+        ("45 families consisting of 172 people were displaced.", "172", "civilians"))),
     "they were": ("people of no class, then 'they/who were X' in the same clause", (
         ("Only nine people died and they were government soldiers.", "nine", "combatants"),)),
     "counted noun": ("the noun the number counts is in a class (lexicon/nouns.toml)", (
@@ -120,7 +124,8 @@ def noun_group(cand: Candidate) -> tuple[str | None, str | None]:
     before = cand.sentence.text[:offset]
     noun = cand.mention.noun
     rule = "counted noun"
-    of_them = re.match(r"\s+of\s+(?:them|whom)\s+(?:were\s+|are\s+)?(\w+)", after)
+    of_them = re.match(r"\s+of\s+(?:them|whom|the\s+(?:dead|killed|victims|wounded|injured)|"
+                       r"those\s+(?:killed|dead|wounded|injured))\s+(?:were\s+|are\s+)?(\w+)", after)
     if of_them:
         noun, rule = of_them.group(1), "of them"  # "45 people were wounded, 17 of them children"
     elif noun and noun.casefold() == "number":
@@ -137,6 +142,13 @@ def noun_group(cand: Candidate) -> tuple[str | None, str | None]:
                 rule = "class noun a word on"
                 break
     if own == "mixed":
+        # "149 families (383 people)", "45 families consisting of 172 people": the people are
+        # those of the civilians just counted.
+        link = re.search(r"\b([A-Za-z]+)\s*(?:\(|,|consisting\s+of|comprising|made\s+up\s+of)\s*"
+                         r"(?:at\s+least\s+|some\s+|about\s+|around\s+|nearly\s+)?$", before)
+        if link and find_numbers(before[max(0, link.start() - 30):link.start()]) and \
+                _group_of(link.group(1)) == "civilians":
+            return "civilians", "people of the families counted"
         # "only nine people died and that they were government soldiers": in the same clause,
         # before any other number ("... 40 people; in the city 3 more, who were soldiers" is not).
         they = re.match(r"[^0-9;:]{0,120}?\b(?:they|who|all of them)\s+(?:were|are)\s+"
