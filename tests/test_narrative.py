@@ -222,3 +222,13 @@ def test_an_abbreviation_gets_the_full_name_the_article_gives_it() -> None:
     # the tail whose initials spell it, not the title before it
     assert aliases_for("ISPR", "The Director General of Inter-Services Public Relations (ISPR) "
                                "said") == ["Inter-Services Public Relations"]
+
+
+def test_an_article_that_names_no_country_takes_its_places_countries_from_the_gazetteer() -> None:
+    article = ("Gunmen killed 12 villagers in Zamfara state on Sunday. Residents fled to Gusau, "
+               "the state capital, the police said.")
+    home = countries.home(article, ["Zamfara state", "Gusau", "Marrowgate"])
+    assert home == "NG"
+    assert countries.of_place("Zamfara state", article, home) == "Nigeria"
+    assert countries.of_place("Marrowgate", article, home) == "Nigeria"  # the home country
+    assert countries.home("Fighting went on in Marrowgate.", ["Marrowgate"]) is None  # unknown

@@ -46,7 +46,9 @@ def home(article: str, place_names: list[str], dateline: str | None = None) -> s
         score[m.code] += 1 if m.demonym else 2
         first.setdefault(m.code, m.start)
     if not score:
-        return None
+        # No country named: where the story's places are, where the gazetteer knows them alone.
+        votes = Counter(c for name in place_names if (c := _known_anywhere(name)))
+        return votes.most_common(1)[0][0] if votes else None
     named = set(score)
     places: Counter[str] = Counter()
     for name in place_names:
@@ -95,9 +97,19 @@ def of_place(place: str, article: str, home_code: str | None) -> str | None:
             large = gazetteer.city_countries(place, LARGE_CITY) & named
             if len(large) == 1:
                 code = next(iter(large))
+    if code is None and home_code is None:
+        code = _known_anywhere(place)  # the article names no country: the gazetteer alone
     if code is None:
         code = home_code
     return gazetteer.display_name(code, article) if code else None
+
+
+def _known_anywhere(place: str) -> str | None:
+    """The one country with a province of that name, else the one with a large city of it."""
+    for found in (gazetteer.region_countries(place), gazetteer.city_countries(place, LARGE_CITY)):
+        if len(found) == 1:
+            return next(iter(found))
+    return None
 
 
 def same_country(a: str, b: str) -> bool:
