@@ -32,7 +32,8 @@ _VERBS = (_alt(_WORDS["verbs"]) + "|(?:" + _alt(_CLAIMS["verbs"]) + r")(?!\s+(?:
 # The subject right before the verb, back to a clause break: "..., port authority spokesman Yusuf
 # Barre said" / "Mayor Olena Varga said 1,200 ...".
 _BEFORE = re.compile(rf"(?:^|[,;:(\u2014\u2013]|\s-\s|\bbut\s|\band\s)\s*"
-                     rf"([^,;:()\u2014\u2013]{{2,80}}?),?\s+(?:{_VERBS})\b")
+                     rf"([^,;:()\u2014\u2013]{{2,80}}?),?\s+"
+                     rf"(?:(?:{_alt(_WORDS['auxiliaries'])})\s+(?:{_alt(_WORDS['verbs'])})|{_VERBS})\b")
 # "..., said the governor." / "according to the UN refugee agency"
 _AFTER = re.compile(r"(?:,\s*said|\baccording to)\s+([^,;:()\u2014\u2013.]{2,80})")
 

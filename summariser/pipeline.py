@@ -18,7 +18,7 @@ import functools
 import logging
 from collections.abc import Callable
 
-from summariser.attribution import reporter, source_before, source_rule
+from summariser.attribution import reporter, source_before, source_rule, sources
 from summariser.backends.base import LLMRequest
 from summariser.candidates import SUBSET, clause_kind, find_candidates, marked
 from summariser.errors import ExtractionFailed
@@ -88,10 +88,11 @@ def focused(article: str, run: Run) -> Brief:
         if local is not None and (local, v.count, v.low, v.high) in found:
             # The headline's toll repeated in the lead: one figure, so the repeat costs no call.
             # The first quote stays, unless it names no source and the repeat does ("Shelling
-            # kills 15" / "15 were killed, officials said"): then the repeat is the better quote.
+            # kills 15" / "15 were killed, officials said"): then the repeat is the better quote,
+            # also over a source the model guessed for a headline that names none.
             last_kind[cand.sentence.start] = (end, local)
             i, group_key, scope = found[(local, v.count, v.low, v.high)]
-            if figures[i].reported_by is None and reporter(None, cand.sentence.text, at):
+            if not sources(figures[i].evidence) and reporter(None, cand.sentence.text, at):
                 figures[i] = figure_record(local, v, group_key, detail_of(cand.mention.noun), None,
                                            scope, cand.sentence.text,
                                            (cand.sentence.start, cand.sentence.end), places, at)

@@ -74,3 +74,15 @@ def test_a_repeated_toll_is_quoted_where_the_article_says_who_gave_it() -> None:
     assert toll.reported_by == "hospital officials"
     assert toll.evidence == "The 15 were killed when shells hit the stalls, hospital officials said."
     assert fake.tasks().count("figure") == 1  # the repeats cost no model call
+
+
+def test_a_repeat_that_names_its_source_wins_over_a_source_the_model_guessed() -> None:
+    article = ("Over 1,000 people displaced in four days\n\nThe ombudsman office has reported that "
+               "clashes caused over 1,000 people to flee their homes.")
+    decisions = {"Over 1,000": {"kind": "displaced", "group": "mixed", "reported_by": "El Espectador"}}
+    fake = RecordingFake(responder=responder_for(article, decisions, overview()))
+    brief = summarise(article, Config(backend="fake", strategy="focused", use_cache=False),
+                      backend=fake)
+    (fled,) = brief.displacement
+    assert fled.reported_by == "The ombudsman office"
+    assert fake.tasks().count("figure") == 1

@@ -437,3 +437,11 @@ def test_a_pronoun_that_says_the_figure_takes_the_source_named_before_it() -> No
     assert source_before(later, before) == "The resident"
     assert source_before("Police said 3 died.", before) is None  # names its own source
     assert source_before(later, ["Fighting raged.", "Shops closed.", "Roads shut."]) is None
+
+
+def test_an_auxiliary_before_the_verb_is_no_part_of_the_source() -> None:
+    assert sources("Colombia's ombudsman office has reported that clashes caused at least 1,000 "
+                   "people to flee.") == ["Colombia's ombudsman office"]
+    # "have claimed 6,000 lives" is a toll, not an attribution
+    assert sources("Clashes between militants and soldiers have claimed more than 6,000 lives, "
+                   "the ICG said.") == ["the ICG"]
