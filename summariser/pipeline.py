@@ -21,6 +21,7 @@ from collections.abc import Callable
 from summariser.attribution import reporter, source_before, source_rule, sources
 from summariser.backends.base import LLMRequest
 from summariser.candidates import SUBSET, clause_kind, find_candidates, marked
+from summariser.entities import fold
 from summariser.errors import ExtractionFailed
 from summariser.figures import conflicting_tolls, detail_of, figure_record, noun_group, source_of
 from summariser.grounding import check_figure, locate
@@ -198,9 +199,13 @@ def _assemble(article: str, ov: Overview, places: list[Location],
         if key in seen:
             continue
         seen.add(key)
-        if fig.reported_by is None:  # "He further said that over 20 ...": who "he" is
+        if fig.reported_by is None or fold(fig.reported_by) not in fold(fig.evidence):
+            # "He further said that over 20 ...": who "he" is, named in a sentence before, over
+            # a source the model guessed that this sentence does not name.
             before = [x.text for x in sentences if x.end <= fig.span[0]]
-            fig = fig.model_copy(update={"reported_by": source_before(fig.evidence, before)})
+            named = source_before(fig.evidence, before)
+            if named or fig.reported_by is None:
+                fig = fig.model_copy(update={"reported_by": named})
         if isinstance(fig, Casualty):
             casualties.append(fig)
         else:

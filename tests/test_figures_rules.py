@@ -86,3 +86,15 @@ def test_a_repeat_that_names_its_source_wins_over_a_source_the_model_guessed() -
     (fled,) = brief.displacement
     assert fled.reported_by == "The ombudsman office"
     assert fake.tasks().count("figure") == 1
+
+
+def test_a_pronoun_source_is_the_one_named_before_not_a_guess() -> None:
+    article = ("Ambush in Ndoro\n\nSix soldiers were killed, ministry spokesman Colonel Etienne "
+               "Mbaye said. He said troops killed 22 attackers in the fighting that followed.")
+    decisions = {"Six": {"kind": "killed", "group": "combatants", "reported_by": "not stated"},
+                 "22": {"kind": "killed", "group": "combatants", "reported_by": "the army"}}
+    fake = RecordingFake(responder=responder_for(article, decisions, overview()))
+    brief = summarise(article, Config(backend="fake", strategy="focused", use_cache=False),
+                      backend=fake)
+    attackers = next(c for c in brief.casualties if c.count == 22)
+    assert attackers.reported_by == "ministry spokesman Colonel Etienne Mbaye"
