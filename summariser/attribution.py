@@ -55,9 +55,8 @@ _TRAILING = re.compile(r"\s+(?:on|in|at|late|early|last|this)\b.*$", re.IGNORECA
 _ADVERBS = re.compile(rf"(?:\s+(?:{_alt(_WORDS['adverbs'])}))+$", re.IGNORECASE)
 # The doer of the harm the figure counts ("He said the gunmen killed more than 40"): never its
 # source.
-_DOES_HARM = re.compile(r"\s+(?:had\s+|have\s+|has\s+)?(?:killed|wounded|injured|attacked|shot|"
-                        r"abducted|kidnapped|massacred|executed|stormed|struck|shelled)\b",
-                        re.IGNORECASE)
+_DOES_HARM = re.compile(rf"\s+(?:(?:{_alt(_WORDS['auxiliaries'])})\s+)?"
+                        rf"(?:{_alt(_WORDS['doer_verbs'])})\b", re.IGNORECASE)
 # A pronoun that says the figure: its source is named in a sentence before.
 _POINTS_BACK = re.compile(rf"^(?:[^,;:]*[,;:]\s*)?(?:he|she|they)(?:\s+(?:{_alt(_WORDS['adverbs'])}))*"
                           rf"\s+(?:{_alt(_WORDS['verbs'])})\b", re.IGNORECASE)
