@@ -145,9 +145,3 @@ def route(sentence: str, places: list[str]) -> tuple[str | None, str | None]:
     if origin and destination and fold(origin) == fold(destination):
         destination = None
     return origin, destination
-
-
-def is_claimed(sentence: str) -> bool:
-    """A change of control attributed to one side ('said', 'claims') is a claim, else confirmed."""
-    return bool(re.search(r"\b(said|says|claim\w*|according to|announc\w*|reported|statement)\b",
-                          sentence, re.IGNORECASE))

@@ -72,7 +72,7 @@ def _mentions(text: str) -> tuple[Mention, ...]:
         if not original[:1].isupper():
             continue  # "chad" the name, "turkey" the bird: copy capitalises countries
         code = names.get(word) or places.get(word) or demonyms[word]
-        if word in names and _SUBDIVISION_AFTER().match(folded, m.end()):
+        if word in names and _subdivision_after().match(folded, m.end()):
             # "Niger state" is a state of Nigeria: the name is the subdivision's, not the country's.
             other = region_countries(word) - {code}
             if len(other) == 1:
@@ -153,7 +153,7 @@ def _subdivision_words() -> str:
 
 
 @functools.cache
-def _SUBDIVISION_AFTER() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built lazily
+def _subdivision_after() -> re.Pattern[str]:
     return re.compile(rf"\s+(?:{_subdivision_words()})\b")
 
 

@@ -14,11 +14,12 @@ article does not state.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 from collections.abc import Callable
 
-from summariser.attribution import reporter, source_before, source_rule, sources
+from summariser.attribution import points_back, reporter, source_before, source_rule, sources
 from summariser.backends.base import LLMRequest
 from summariser.candidates import SUBSET, clause_kind, find_candidates, marked
 from summariser.entities import fold
@@ -182,6 +183,7 @@ def _assemble(article: str, ov: Overview, places: list[Location],
     """Verify every figure against the article, deduplicate, and put the brief together."""
     body = body_spans(article)
     sentences = _body_sentences(article)
+    ends = [x.end for x in sentences]
     casualties: list[Casualty] = []
     displacement: list[Displacement] = []
     seen: set[tuple] = set()
@@ -199,12 +201,13 @@ def _assemble(article: str, ov: Overview, places: list[Location],
         if key in seen:
             continue
         seen.add(key)
-        if fig.reported_by is None or fold(fig.reported_by) not in fold(fig.evidence):
+        if points_back(fig.evidence) and (fig.reported_by is None
+                                          or fold(fig.reported_by) not in fold(fig.evidence)):
             # "He further said that over 20 ...": who "he" is, named in a sentence before, over
             # a source the model guessed that this sentence does not name.
-            before = [x.text for x in sentences if x.end <= fig.span[0]]
-            named = source_before(fig.evidence, before)
-            if named or fig.reported_by is None:
+            at = bisect.bisect_right(ends, fig.span[0])
+            named = source_before(fig.evidence, [x.text for x in sentences[max(0, at - 2):at]])
+            if named:
                 fig = fig.model_copy(update={"reported_by": named})
         if isinstance(fig, Casualty):
             casualties.append(fig)

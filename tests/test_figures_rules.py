@@ -7,6 +7,7 @@ import logging
 
 import pytest
 from helpers import RecordingFake, overview, responder_for
+from summariser.schemas.brief import Brief
 
 from summariser import summarise
 from summariser.candidates import find_candidates
@@ -63,13 +64,19 @@ def test_the_debug_log_names_the_rule_behind_each_figures_kind_group_and_source(
     ]
 
 
+def _focused(article: str, decisions: dict[str, dict[str, str]]) -> tuple[Brief, RecordingFake]:
+    """The focused pipeline on `article` with a fake model giving these figure answers."""
+    fake = RecordingFake(responder=responder_for(article, decisions, overview()))
+    brief = summarise(article, Config(backend="fake", strategy="focused", use_cache=False),
+                      backend=fake)
+    return brief, fake
+
+
 def test_a_repeated_toll_is_quoted_where_the_article_says_who_gave_it() -> None:
     article = ("Shelling kills 15 in market\n\nShelling killed 15 people in a crowded market on "
                "Monday. The 15 were killed when shells hit the stalls, hospital officials said.")
     decisions = {"15": {"kind": "killed", "group": "civilians", "reported_by": "not stated"}}
-    fake = RecordingFake(responder=responder_for(article, decisions, overview()))
-    brief = summarise(article, Config(backend="fake", strategy="focused", use_cache=False),
-                      backend=fake)
+    brief, fake = _focused(article, decisions)
     (toll,) = brief.casualties
     assert toll.reported_by == "hospital officials"
     assert toll.evidence == "The 15 were killed when shells hit the stalls, hospital officials said."
@@ -80,9 +87,7 @@ def test_a_repeat_that_names_its_source_wins_over_a_source_the_model_guessed() -
     article = ("Over 1,000 people displaced in four days\n\nThe ombudsman office has reported that "
                "clashes caused over 1,000 people to flee their homes.")
     decisions = {"Over 1,000": {"kind": "displaced", "group": "mixed", "reported_by": "El Espectador"}}
-    fake = RecordingFake(responder=responder_for(article, decisions, overview()))
-    brief = summarise(article, Config(backend="fake", strategy="focused", use_cache=False),
-                      backend=fake)
+    brief, fake = _focused(article, decisions)
     (fled,) = brief.displacement
     assert fled.reported_by == "The ombudsman office"
     assert fake.tasks().count("figure") == 1
@@ -93,8 +98,6 @@ def test_a_pronoun_source_is_the_one_named_before_not_a_guess() -> None:
                "Mbaye said. He said troops killed 22 attackers in the fighting that followed.")
     decisions = {"Six": {"kind": "killed", "group": "combatants", "reported_by": "not stated"},
                  "22": {"kind": "killed", "group": "combatants", "reported_by": "the army"}}
-    fake = RecordingFake(responder=responder_for(article, decisions, overview()))
-    brief = summarise(article, Config(backend="fake", strategy="focused", use_cache=False),
-                      backend=fake)
+    brief, _ = _focused(article, decisions)
     attackers = next(c for c in brief.casualties if c.count == 22)
     assert attackers.reported_by == "ministry spokesman Colonel Etienne Mbaye"

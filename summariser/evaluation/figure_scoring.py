@@ -11,6 +11,7 @@ required gold first, optional gold free both ways); besides:
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -206,8 +207,7 @@ class FigureScore:
             at = find_quote(g.evidence, self.text)
             for p in self.predictions:
                 where = evidence_location(p, self.text)
-                if (at and where and where[0] < at[1] and at[0] < where[1]
-                        and figure_fits(replace(p, kind=g.kind), g)):
+                if _overlap(at, where) and figure_fits(replace(p, kind=g.kind), g):
                     table["kind"][(g.kind, p.kind)] += 1
                     break
         for m in self.matches:
@@ -233,11 +233,16 @@ def trap_hit(pred: PredictedFigure, traps: Sequence[Trap], text: str) -> Trap | 
         if set(pred.numbers) & set(trap.values):
             return trap
         at = find_quote(trap.text, text)
-        if not (where and at and where[0] < at[1] and at[0] < where[1]):
+        if at is None or where is None or not _overlap(at, where):
             continue
         if not trap.values or (at[0] <= where[0] and where[1] <= at[1]):
             return trap
     return None
+
+
+def _overlap(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    """Whether two spans share a character (False when either is missing)."""
+    return bool(a and b and b[0] < a[1] and a[0] < b[1])
 
 
 def evidence_location(pred: PredictedFigure, text: str) -> tuple[int, int] | None:
@@ -266,6 +271,7 @@ def score_figures(preds: Sequence[PredictedFigure], gold: Sequence[GoldFigure],
         else:
             eligible.append(i)
 
+    @functools.cache  # max_matching asks again for a gold figure on every augmenting path
     def candidates(g: int) -> list[int]:
         fits = [p for p in eligible if figure_fits(preds[p], gold[g])]
         # Prefer the exact count, then the fewest disagreeing attributes, so attribute accuracy
@@ -278,8 +284,7 @@ def score_figures(preds: Sequence[PredictedFigure], gold: Sequence[GoldFigure],
         at = find_quote(gold[g].evidence, text)
 
         def elsewhere(p: int) -> bool:
-            where = evidence_location(preds[p], text)
-            return not (at and where and where[0] < at[1] and at[0] < where[1])
+            return not _overlap(at, evidence_location(preds[p], text))
 
         return sorted(fits, key=lambda p: (preds[p].count != gold[g].count, disagreements(p),
                                            elsewhere(p), p))
