@@ -10,7 +10,8 @@ ExtractionFailed (bad output) or BackendError (unreachable / kept failing).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -46,6 +47,9 @@ class Generation:
     raw: str
     usage: Usage
     truncated: bool = False
+    # The backend stopped where the response model's StopRule says nothing after is read:
+    # `raw` is the answer up to there, closed (base.stopped_answer).
+    stopped: bool = False
 
 
 @runtime_checkable
@@ -84,15 +88,10 @@ def parse_json_model(model: type[BaseModel], raw: str) -> BaseModel:
     return model.model_validate_json(text)
 
 
-def close_truncated_json(raw: str) -> str | None:
-    """Cut a JSON text that stopped mid-way back to its last complete value and close it.
-
-    '{"a": [1, 2], "b": "unfinis' -> '{"a": [1, 2]}'. Returns None when nothing complete is left.
-    Used only on output that hit its token cap: re-asking would hit the same cap again.
-    """
-    stack: list[str] = []
+def _structure(raw: str) -> Iterator[tuple[int, str]]:
+    """(index, character) of each character of the JSON text `raw` that is not inside a string,
+    with each string's opening and closing quotes (escapes inside strings are skipped)."""
     in_string = escaped = False
-    last_good: tuple[int, list[str]] | None = None  # (cut position, open brackets there)
     for i, ch in enumerate(raw):
         if in_string:
             if escaped:
@@ -101,10 +100,23 @@ def close_truncated_json(raw: str) -> str | None:
                 escaped = True
             elif ch == '"':
                 in_string = False
+                yield i, ch
             continue
         if ch == '"':
             in_string = True
-        elif ch in "{[":
+        yield i, ch
+
+
+def close_truncated_json(raw: str) -> str | None:
+    """Cut a JSON text that stopped mid-way back to its last complete value and close it.
+
+    '{"a": [1, 2], "b": "unfinis' -> '{"a": [1, 2]}'. Returns None when nothing complete is left.
+    Used only on output that hit its token cap: re-asking would hit the same cap again.
+    """
+    stack: list[str] = []
+    last_good: tuple[int, list[str]] | None = None  # (cut position, open brackets there)
+    for i, ch in _structure(raw):
+        if ch in "{[":
             stack.append("}" if ch == "{" else "]")
         elif ch in "}]":
             if not stack:
@@ -120,6 +132,60 @@ def close_truncated_json(raw: str) -> str | None:
         return None
     cut, still_open = last_good
     return raw[:cut].rstrip().rstrip(",") + "".join(reversed(still_open))
+
+
+def stop_rule(model: type[BaseModel]) -> tuple[str | None, tuple[str, str] | None] | None:
+    """`model`'s StopRule (schemas.llm) as plain data for a backend's generation loop:
+    (before_key, after_value), or None when its answers are read to the end."""
+    rule = getattr(model, "answer_stops", None)
+    if rule is None:
+        return None
+    return rule.before_key, rule.after_value
+
+
+def stopped_answer(raw: str, rule: tuple[str | None, tuple[str, str] | None]) -> str | None:
+    """The answer so far, closed as a JSON object, once `rule` says nothing after this point is
+    read; None while it does not (yet). `raw` is the streamed output so far."""
+    before_key, after_value = rule
+    # A rule fires as the string it waits for closes, i.e. at the end of `raw`: a look at the
+    # tail first spares a scan of the whole answer at every streamed token.
+    tail = raw[-64:]
+    if before_key is not None and f'"{before_key}"' in tail:
+        at = top_level_key_at(raw, before_key)
+        if at is not None:
+            return raw[:at].rstrip().rstrip(",").rstrip() + "}"
+    if after_value is not None and json.dumps(after_value[1]) in tail:
+        key, value = after_value
+        at = top_level_key_at(raw, key)
+        if at is not None:
+            hit = re.compile(rf'"{re.escape(key)}"\s*:\s*{re.escape(json.dumps(value))}')
+            found = hit.match(raw, at)
+            if found:
+                return raw[:found.end()] + "}"
+    return None
+
+
+def top_level_key_at(raw: str, key: str) -> int | None:
+    """Where the member key `key` of the top-level object starts in the JSON text `raw`
+    (complete or not), or None. Keys of nested objects and string values do not count."""
+    stack: list[str] = []
+    opened: int | None = None  # where the string being read began
+    last = ""  # the last character outside strings that is not a space
+    for i, ch in _structure(raw):
+        if ch == '"' and opened is None:
+            opened = i
+            continue
+        if ch == '"' and opened is not None:
+            if stack == ["}"] and last in "{," and raw[opened + 1:i] == key:
+                return opened
+            opened = None
+        elif ch in "{[":
+            stack.append("}" if ch == "{" else "]")
+        elif ch in "}]" and stack:
+            stack.pop()
+        if not ch.isspace():
+            last = ch
+    return None
 
 
 def fill_missing(model: type[BaseModel], data: Any) -> Any:
@@ -162,7 +228,8 @@ def complete_with_reask(
     `generate(messages) -> Generation` does one model call (with its own transient-error
     retries). Usage is summed over all attempts, successful or not. Output cut short by its token
     cap (or a detected loop) is not re-asked, which would pay for the same cut again; it is
-    closed at its last complete value and accepted if that validates.
+    closed at its last complete value and accepted if that validates. So is output the backend
+    stopped where the response model's StopRule says the rest is not read.
     """
     messages = list(request.messages)
     usage = Usage()
@@ -178,14 +245,16 @@ def complete_with_reask(
             return LLMResult(parsed=parsed, raw=raw, usage=usage, attempts=attempt)
         except (ValidationError, json.JSONDecodeError, ValueError) as exc:
             last_error = exc
-        if gen.truncated:
+        if gen.truncated or gen.stopped:
+            # Cut short (re-asking would pay for the same cut again), or stopped where nothing
+            # after is read: the complete part before the cut is the answer.
             try:
                 salvaged = salvage_truncated(request.response_model, raw)
             except ValueError as exc:  # ValidationError and JSONDecodeError among them
                 last_error, salvaged = exc, None
             if salvaged is not None:
                 return LLMResult(parsed=salvaged, raw=raw, usage=usage, attempts=attempt,
-                                 truncated=True)
+                                 truncated=gen.truncated)
             break
         messages = messages + reask_message(raw, last_error)
     raise ExtractionFailed(

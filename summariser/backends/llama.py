@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from summariser.backends import cpu
-from summariser.backends.base import Generation, LLMRequest, LLMResult, Message, complete_with_reask
+from summariser.backends.base import (
+    Generation,
+    LLMRequest,
+    LLMResult,
+    Message,
+    complete_with_reask,
+    stop_rule,
+)
 from summariser.backends.llama_engine import LlamaEngine, PerfCounters, repeating_tail
 from summariser.backends.llama_process import ModelCrashed, ModelProcess, ModelSpec
 from summariser.config import LLAMA_N_UBATCH, Config
@@ -109,15 +116,17 @@ class LlamaBackend:
 
     def complete(self, request: LLMRequest) -> LLMResult:
         schema = request.response_model.model_json_schema()
+        stop = stop_rule(request.response_model)
 
         def generate(messages: list[Message]) -> Generation:
             with self._lock:
-                return self._generate(messages, schema, request.max_tokens)
+                return self._generate(messages, schema, request.max_tokens, stop)
 
         return complete_with_reask(generate, request, self.config.max_validation_retries)
 
-    def _generate(self, messages: list[Message], schema: dict[str, Any], max_tokens: int) -> Generation:
-        args = (messages, schema, max_tokens, self.config.temperature)
+    def _generate(self, messages: list[Message], schema: dict[str, Any], max_tokens: int,
+                  stop: tuple[str | None, tuple[str, str] | None] | None = None) -> Generation:
+        args = (messages, schema, max_tokens, self.config.temperature, stop)
         if isinstance(self.engine, LlamaEngine):
             gen, perf = self.engine.generate(*args)
         else:

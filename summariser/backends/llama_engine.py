@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from summariser.backends.base import Generation, Message
+from summariser.backends.base import Generation, Message, stopped_answer
 from summariser.backends.cpu import PathChoice, llama_system_info
 from summariser.config import LLAMA_N_UBATCH
 from summariser.errors import ConfigError
@@ -113,8 +113,15 @@ class LlamaEngine:
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
     def generate(self, messages: list[Message], schema: dict[str, Any], max_tokens: int,
-                 temperature: float) -> tuple[Generation, PerfCounters]:
-        """One completion under `schema`, and what llama.cpp spent on it."""
+                 temperature: float,
+                 stop: tuple[str | None, tuple[str, str] | None] | None = None,
+                 ) -> tuple[Generation, PerfCounters]:
+        """One completion under `schema`, and what llama.cpp spent on it.
+
+        With `stop` (the response model's StopRule, base.stop_rule), generation ends as soon as
+        the rule says nothing after is read, and the answer is closed there. The grammar still
+        holds the whole schema, so every token before the stop is the one it would be without.
+        """
         before = _perf_snapshot(self.llm)
         started = time.perf_counter()
         stream = self.llm.create_chat_completion(
@@ -127,19 +134,24 @@ class LlamaEngine:
         parts: list[str] = []
         n_out = 0
         looped = False
+        stopped: str | None = None
         for chunk in stream:
             delta = chunk["choices"][0]["delta"].get("content")
             if not delta:
                 continue
             parts.append(delta)
             n_out += 1
+            if stop is not None and '"' in delta:  # a rule can only fire as a string closes
+                stopped = stopped_answer("".join(parts), stop)
+                if stopped is not None:
+                    break
             if n_out % 8 == 0 and repeating_tail("".join(parts[-60:])):
                 looped = True  # stop paying for a loop; the caller salvages what came before
                 break
         close = getattr(stream, "close", None)
         if close is not None:
             close()
-        raw = "".join(parts)
+        raw = "".join(parts) if stopped is None else stopped
         total_in_context = int(getattr(self.llm, "n_tokens", 0))
         prompt_tokens = max(0, total_in_context - n_out)
         after = _perf_snapshot(self.llm)
@@ -152,7 +164,8 @@ class LlamaEngine:
         else:
             perf.decode_s = time.perf_counter() - started
         gen = Generation(raw=raw, usage=Usage(prompt_tokens=prompt_tokens, completion_tokens=n_out),
-                         truncated=looped or n_out >= max_tokens)
+                         truncated=stopped is None and (looped or n_out >= max_tokens),
+                         stopped=stopped is not None)
         return gen, perf
 
 

@@ -1,0 +1,180 @@
+"""Issue #15: time per article of this tree vs a release, side by side in one run.
+
+Each side is its own worker process (benchmarks/_release_worker.py) with PYTHONPATH set to that
+side's source tree: `git archive` of a ref, or a copy of this working tree (uncommitted changes
+included). Both load the embedded model on the same CPU path, brief one warm-up article that is
+not counted (it reads the fixed system prompt into the prefix cache, as every article after the
+first of a batch finds it), then take the eval articles in turn, the order of the sides
+alternating from one article to the next, uncached (each worker has its own empty cache).
+At the end each worker calibrates llama.cpp's rates on its own model, for the floor
+(prefilled tokens / prefill rate + decoded tokens / decode rate, as in question 1).
+
+Reported per article and side: model calls, prefilled and decoded tokens, wall time, floor; and
+whether the two briefs are the same (every field but `meta`).
+
+    .venv/bin/python benchmarks/release_speed.py --ref 52678e2 --every 3 --json reports/bench/release.json
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from _common import REPO, base_parser, header, machine, md_table, write_json
+
+from summariser.backends.llama import resolve_model_path
+from summariser.config import Config
+from summariser.evaluation import load_cases
+
+SOURCES = ("summariser", "prompts", "schemas")
+SHORT_PREFILL_MAX = 256  # as benchmarks/floor.py: a shorter prefill is priced as a suffix
+WARM_UP = "seed-000"
+
+
+def source_tree(ref: str | None, into: Path) -> Path:
+    """The package laid out as an importable tree: summariser/ with its prompts and schemas
+    folders where the installed package has them."""
+    into.mkdir(parents=True)
+    if ref is None:
+        for name in SOURCES:
+            shutil.copytree(REPO / name, into / name, ignore=shutil.ignore_patterns("__pycache__"))
+    else:
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", ref, *SOURCES],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    for name in ("prompts", "schemas"):
+        (into / "summariser" / name).symlink_to(into / name)
+    return into
+
+
+class Side:
+    def __init__(self, name: str, tree: Path, home: Path, path: str, model: Path):
+        env = dict(os.environ, PYTHONPATH=str(tree), SUMMARISER_HOME=str(home),
+                   SUMMARISER_CACHE_DIR=str(home / "cache"), SUMMARISER_LLAMA_ISOLATION="inline",
+                   SUMMARISER_MODEL_PATH=str(model), RELEASE_CPU_PATH=path)
+        if path != "auto":
+            env["SUMMARISER_CPU_PATH"] = path
+        self.name = name
+        home.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(REPO / "benchmarks" / "_release_worker.py")], cwd=str(home),
+            env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise SystemExit(f"the {self.name} worker died (exit {self.proc.wait()})")
+        return json.loads(line)
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+
+
+def call_floor(call: dict[str, Any], rates: dict[str, float]) -> float:
+    n = call["prefill_tokens"]
+    if n == 0:
+        prefill = 0.0
+    elif n < SHORT_PREFILL_MAX:
+        prefill = rates["short_fixed_s"] + n * rates["short_per_token_s"]
+    else:
+        prefill = n / rates["prefill_long"]
+    return prefill + call["decode_tokens"] / rates["decode"]
+
+
+def summary(run: dict[str, Any], rates: dict[str, float]) -> dict[str, Any]:
+    calls = run["calls"]
+    return {"calls": len(calls), "prefilled": sum(c["prefill_tokens"] for c in calls),
+            "decoded": sum(c["decode_tokens"] for c in calls), "wall_s": run["wall_s"],
+            "floor_s": sum(call_floor(c, rates) for c in calls)}
+
+
+def best_rates(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
+    return {"depth": a["depth"], "prefill_long": max(a["prefill_long"], b["prefill_long"]),
+            "short_fixed_s": min(a["short_fixed_s"], b["short_fixed_s"]),
+            "short_per_token_s": min(a["short_per_token_s"], b["short_per_token_s"]),
+            "decode": max(a["decode"], b["decode"])}
+
+
+def main() -> int:
+    parser = base_parser(__doc__.split("\n")[0])
+    parser.add_argument("--ref", default="HEAD", help="The release to compare with (a git ref).")
+    parser.add_argument("--path", choices=("auto", "repack", "plain"), default="auto",
+                        help="llama.cpp CPU path for both sides (auto: what this machine picks).")
+    parser.add_argument("--split", default="all", help="Eval split of the main set.")
+    parser.add_argument("--every", type=int, default=1, help="Every Nth eval article only.")
+    args = parser.parse_args()
+
+    info = machine()
+    cases = [c for c in load_cases(REPO / "evals", args.split) if not c.id.startswith("seed-")]
+    cases = cases[::args.every]
+    warm = next(c for c in load_cases(REPO / "evals", "all") if c.id == WARM_UP)
+    model = resolve_model_path(Config.from_env())
+    work = Path(tempfile.mkdtemp(prefix="release-speed-"))
+    names = (f"release {args.ref}", "this tree")
+    sides = [Side(name, source_tree(ref, work / f"src{i}"), work / f"home{i}", args.path, model)
+             for i, (name, ref) in enumerate(zip(names, (args.ref, None), strict=True))]
+    runs: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in names}
+    try:
+        for side in sides:
+            side.ask({"op": "brief", "id": warm.id, "text": warm.text})
+        for i, case in enumerate(cases):
+            for side in (sides if i % 2 == 0 else sides[::-1]):
+                runs[side.name][case.id] = side.ask({"op": "brief", "id": case.id, "text": case.text})
+            print(f"{case.id}: " + ", ".join(
+                f"{s.name} {runs[s.name][case.id]['wall_s']:.1f} s" for s in sides),
+                file=sys.stderr, flush=True)
+        rates = {s.name: s.ask({"op": "calibrate", "text": warm.text}) for s in sides}
+    finally:
+        for side in sides:
+            side.close()
+        shutil.rmtree(work, ignore_errors=True)
+    rate = best_rates(*rates.values())  # the same model on the same machine: the best of both
+    rows, table = [], {name: [] for name in names}
+    for case in cases:
+        per = {name: summary(runs[name][case.id], rate) for name in names}
+        same = runs[names[0]][case.id]["brief"] == runs[names[1]][case.id]["brief"]
+        for name in names:
+            table[name].append(per[name])
+        a, b = per[names[0]], per[names[1]]
+        rows.append([case.id, f"{a['calls']} / {b['calls']}", f"{a['prefilled']} / {b['prefilled']}",
+                     f"{a['decoded']} / {b['decoded']}", f"{a['wall_s']:.1f} / {b['wall_s']:.1f}",
+                     f"{a['floor_s']:.1f} / {b['floor_s']:.1f}", "yes" if same else "**no**"])
+    med = {name: {k: statistics.median(r[k] for r in table[name])
+                  for k in ("calls", "prefilled", "decoded", "wall_s", "floor_s")} for name in names}
+    tot = {name: {k: sum(r[k] for r in table[name]) for k in ("wall_s", "floor_s", "decoded")}
+           for name in names}
+    a, b = med[names[0]], med[names[1]]
+    rows.append(["**median**", f"{a['calls']:g} / {b['calls']:g}", f"{a['prefilled']:g} / {b['prefilled']:g}",
+                 f"{a['decoded']:g} / {b['decoded']:g}", f"{a['wall_s']:.1f} / {b['wall_s']:.1f}",
+                 f"{a['floor_s']:.1f} / {b['floor_s']:.1f}",
+                 f"{sum(r[-1] == 'yes' for r in rows)} of {len(cases)}"])
+    print(header(f"Release {args.ref} vs this tree, side by side", info))
+    print(f"CPU path: {args.path}; rates (best of both sides' calibrations): prefill "
+          f"{rate['prefill_long']:.1f} tok/s, suffix {1000 * rate['short_fixed_s']:.0f} ms + "
+          f"{1000 * rate['short_per_token_s']:.1f} ms/token, decode {rate['decode']:.2f} tok/s\n")
+    print(md_table(["article", "calls", "prefilled tok", "decoded tok", "wall s", "floor s",
+                    "same brief"], rows))
+    ratio = a["wall_s"] / b["wall_s"]
+    print(f"\nMedian wall per article: {a['wall_s']:.1f} s -> {b['wall_s']:.1f} s ({ratio:.2f}x); "
+          f"wall / floor (all articles): {tot[names[0]]['wall_s'] / tot[names[0]]['floor_s']:.3f} -> "
+          f"{tot[names[1]]['wall_s'] / tot[names[1]]['floor_s']:.3f}; decoded tokens "
+          f"{tot[names[0]]['decoded']} -> {tot[names[1]]['decoded']}.")
+    write_json(args.json, {"machine": info, "ref": args.ref, "path": args.path, "rates": rates,
+                           "runs": runs, "median": med, "total": tot})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
