@@ -206,6 +206,20 @@ def test_output_cut_at_max_tokens_is_closed_at_its_last_complete_item() -> None:
     _salvaged_good_overview(result.parsed)
 
 
+def test_output_cut_after_everything_that_is_read_is_not_flagged_as_cut() -> None:
+    # The overview's own headline and summary are not read (schemas.llm.StopRule): a cut inside
+    # them loses nothing, so the brief must not warn that something is missing.
+    long_tail = {**GOOD_OVERVIEW, "summary": "A summary the pipeline never reads. " * 40}
+    faults = FaultSchedule(script=["truncated_json"], truncated_finish_reason="length")
+    with MockOpenAIServer(responder=lambda body: long_tail, faults=faults) as srv:
+        result = _backend(srv).complete(OVERVIEW_REQUEST)
+        assert srv.stats()["requests"] == 1
+    assert json.dumps(long_tail).startswith(result.raw) and '"summary"' in result.raw
+    assert not result.truncated and result.attempts == 1
+    assert result.parsed.model_dump(exclude={"headline", "summary"}) == Overview.model_validate(
+        GOOD_OVERVIEW).model_dump(exclude={"headline", "summary"})
+
+
 def test_output_cut_with_nothing_usable_is_extraction_failed(server: MockOpenAIServer) -> None:
     # Half a FigureDecision lacks its required "scope": nothing complete validates.
     server.faults = FaultSchedule(script=["truncated_json"], truncated_finish_reason="length")

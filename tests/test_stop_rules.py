@@ -109,6 +109,21 @@ def test_a_stopped_generation_is_the_answer_not_a_cut_one() -> None:
     assert info.value.attempts == 1
 
 
+def test_a_generation_cut_after_all_that_is_read_is_whole() -> None:
+    request = LLMRequest(messages=[{"role": "user", "content": "x"}], response_model=Overview,
+                         max_tokens=300, task="overview")
+    text = json.dumps(OVERVIEW)
+    in_summary = text[: text.index('"summary"') + 15]
+    result = complete_with_reask(lambda m: Generation(in_summary, Usage(), truncated=True),
+                                 request, max_validation_retries=2)
+    assert not result.truncated and [a.name for a in result.parsed.actors] == ["The \"headline\" Brigade"]
+    # Cut before the headline, something that is read may be missing: flagged.
+    in_lists = text[: text.index('"control_changes"')]
+    result = complete_with_reask(lambda m: Generation(in_lists, Usage(), truncated=True),
+                                 request, max_validation_retries=2)
+    assert result.truncated and result.parsed.control_changes == []
+
+
 def test_only_a_none_figure_may_leave_its_other_fields_out() -> None:
     assert FigureDecision.model_validate({"kind": "none"}).kind == "none"
     with pytest.raises(ValueError):

@@ -143,13 +143,15 @@ def stop_rule(model: type[BaseModel]) -> tuple[str | None, tuple[str, str] | Non
     return rule.before_key, rule.after_value
 
 
-def stopped_answer(raw: str, rule: tuple[str | None, tuple[str, str] | None]) -> str | None:
+def stopped_answer(raw: str, rule: tuple[str | None, tuple[str, str] | None], *,
+                   anywhere: bool = False) -> str | None:
     """The answer so far, closed as a JSON object, once `rule` says nothing after this point is
-    read; None while it does not (yet). `raw` is the streamed output so far."""
+    read; None while it does not (yet). `raw` is the streamed output so far: a rule fires as the
+    string it waits for closes, at the end of `raw`, so only the tail is looked at first (which
+    spares a scan of the whole answer at every streamed token). `anywhere`: `raw` is a whole
+    (or cut) answer, and the point may lie anywhere in it."""
     before_key, after_value = rule
-    # A rule fires as the string it waits for closes, i.e. at the end of `raw`: a look at the
-    # tail first spares a scan of the whole answer at every streamed token.
-    tail = raw[-64:]
+    tail = raw if anywhere else raw[-64:]
     if before_key is not None and f'"{before_key}"' in tail:
         at = top_level_key_at(raw, before_key)
         if at is not None:
@@ -163,6 +165,13 @@ def stopped_answer(raw: str, rule: tuple[str | None, tuple[str, str] | None]) ->
             if found:
                 return raw[:found.end()] + "}"
     return None
+
+
+def read_part(model: type[BaseModel], raw: str) -> str | None:
+    """The part of a cut answer that its caller reads, closed, when the cut came after the
+    model's StopRule point (the answer lacks nothing that is read); else None."""
+    rule = stop_rule(model)
+    return None if rule is None else stopped_answer(raw, rule, anywhere=True)
 
 
 def top_level_key_at(raw: str, key: str) -> int | None:
@@ -248,13 +257,14 @@ def complete_with_reask(
         if gen.truncated or gen.stopped:
             # Cut short (re-asking would pay for the same cut again), or stopped where nothing
             # after is read: the complete part before the cut is the answer.
+            whole = None if gen.stopped else read_part(request.response_model, raw)
             try:
-                salvaged = salvage_truncated(request.response_model, raw)
+                salvaged = salvage_truncated(request.response_model, whole or raw)
             except ValueError as exc:  # ValidationError and JSONDecodeError among them
                 last_error, salvaged = exc, None
             if salvaged is not None:
                 return LLMResult(parsed=salvaged, raw=raw, usage=usage, attempts=attempt,
-                                 truncated=gen.truncated)
+                                 truncated=gen.truncated and whole is None)
             break
         messages = messages + reask_message(raw, last_error)
     raise ExtractionFailed(

@@ -23,7 +23,7 @@ import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
-from summariser.backends.base import LLMRequest, LLMResult, salvage_truncated
+from summariser.backends.base import LLMRequest, LLMResult, read_part, salvage_truncated
 from summariser.config import Config
 from summariser.errors import BackendError, ConfigError, ExtractionFailed
 from summariser.schemas.brief import Usage
@@ -245,10 +245,12 @@ class OpenAIBackend:
 
     def _salvage(self, request: LLMRequest, raw: str, usage: Usage) -> LLMResult:
         """An answer cut at max_tokens, closed at its last complete item (the pipeline flags it
-        in the brief's warnings); re-asking would only be cut again."""
+        in the brief's warnings, unless the cut came after all that is read); re-asking would
+        only be cut again."""
         attempts = max(1, self._local.answers)
+        whole = read_part(request.response_model, raw)
         try:
-            salvaged = salvage_truncated(request.response_model, raw)
+            salvaged = salvage_truncated(request.response_model, whole or raw)
         except ValueError:  # what is complete does not validate either
             salvaged = None
         if salvaged is None:
@@ -257,7 +259,8 @@ class OpenAIBackend:
                 f"({request.max_tokens}) before it was complete.",
                 attempts=attempts, last_output=raw, usage=usage,
             )
-        return LLMResult(parsed=salvaged, raw=raw, usage=usage, attempts=attempts, truncated=True)
+        return LLMResult(parsed=salvaged, raw=raw, usage=usage, attempts=attempts,
+                         truncated=whole is None)
 
 
 def _context_exceeded(exc: BaseException | None) -> bool:
