@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from _common import REPO, base_parser, header, machine, md_table, write_json
+from _common import REPO, base_parser, command_line, machine, md_table, write_json
 
 from summariser.backends.llama import resolve_model_path
 from summariser.config import Config
@@ -107,15 +107,22 @@ def best_rates(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
             "decode": max(a["decode"], b["decode"])}
 
 
-def main() -> int:
-    parser = base_parser(__doc__.split("\n")[0])
-    parser.add_argument("--ref", default="HEAD", help="The release to compare with (a git ref).")
-    parser.add_argument("--path", choices=("auto", "repack", "plain"), default="auto",
-                        help="llama.cpp CPU path for both sides (auto: what this machine picks).")
-    parser.add_argument("--split", default="all", help="Eval split of the main set.")
-    parser.add_argument("--every", type=int, default=1, help="Every Nth eval article only.")
-    args = parser.parse_args()
+def same_brief(a: dict[str, Any], b: dict[str, Any]) -> str:
+    """"yes" when the two briefs are equal; else which fields differ, with the warnings that
+    only one side gave (a warning is text for the reader, not a finding)."""
+    if a == b:
+        return "yes"
+    fields = [k for k in a if a[k] != b.get(k)]
+    if fields == ["warnings"]:
+        gone = [w for w in a["warnings"] if w not in b["warnings"]]
+        new = [w for w in b["warnings"] if w not in a["warnings"]]
+        return "findings same; warnings " + "; ".join(
+            [f"-{w[:40]!r}" for w in gone] + [f"+{w[:40]!r}" for w in new])
+    return "**no**: " + ", ".join(fields)
 
+
+def run(args: Any) -> dict[str, Any]:
+    """Brief the articles on both sides; every number measured, as JSON."""
     info = machine()
     cases = [c for c in load_cases(REPO / "evals", args.split) if not c.id.startswith("seed-")]
     cases = cases[::args.every]
@@ -140,39 +147,75 @@ def main() -> int:
         for side in sides:
             side.close()
         shutil.rmtree(work, ignore_errors=True)
-    rate = best_rates(*rates.values())  # the same model on the same machine: the best of both
+    return {"machine": info, "command": command_line(), "ref": args.ref, "path": args.path,
+            "rates": rates, "runs": runs}
+
+
+def render(payload: dict[str, Any]) -> str:
+    """The Markdown report of a run: per-article table, medians, totals."""
+    names = list(payload["runs"])
+    runs = payload["runs"]
+    rate = best_rates(*payload["rates"].values())  # same model, same machine: the best of both
     rows, table = [], {name: [] for name in names}
-    for case in cases:
-        per = {name: summary(runs[name][case.id], rate) for name in names}
-        same = runs[names[0]][case.id]["brief"] == runs[names[1]][case.id]["brief"]
+    for cid in runs[names[0]]:
+        per = {name: summary(runs[name][cid], rate) for name in names}
         for name in names:
             table[name].append(per[name])
         a, b = per[names[0]], per[names[1]]
-        rows.append([case.id, f"{a['calls']} / {b['calls']}", f"{a['prefilled']} / {b['prefilled']}",
+        rows.append([cid, f"{a['calls']} / {b['calls']}", f"{a['prefilled']} / {b['prefilled']}",
                      f"{a['decoded']} / {b['decoded']}", f"{a['wall_s']:.1f} / {b['wall_s']:.1f}",
-                     f"{a['floor_s']:.1f} / {b['floor_s']:.1f}", "yes" if same else "**no**"])
+                     f"{a['floor_s']:.1f} / {b['floor_s']:.1f}",
+                     same_brief(runs[names[0]][cid]["brief"], runs[names[1]][cid]["brief"])])
     med = {name: {k: statistics.median(r[k] for r in table[name])
                   for k in ("calls", "prefilled", "decoded", "wall_s", "floor_s")} for name in names}
     tot = {name: {k: sum(r[k] for r in table[name]) for k in ("wall_s", "floor_s", "decoded")}
            for name in names}
     a, b = med[names[0]], med[names[1]]
-    rows.append(["**median**", f"{a['calls']:g} / {b['calls']:g}", f"{a['prefilled']:g} / {b['prefilled']:g}",
-                 f"{a['decoded']:g} / {b['decoded']:g}", f"{a['wall_s']:.1f} / {b['wall_s']:.1f}",
-                 f"{a['floor_s']:.1f} / {b['floor_s']:.1f}",
-                 f"{sum(r[-1] == 'yes' for r in rows)} of {len(cases)}"])
-    print(header(f"Release {args.ref} vs this tree, side by side", info))
-    print(f"CPU path: {args.path}; rates (best of both sides' calibrations): prefill "
-          f"{rate['prefill_long']:.1f} tok/s, suffix {1000 * rate['short_fixed_s']:.0f} ms + "
-          f"{1000 * rate['short_per_token_s']:.1f} ms/token, decode {rate['decode']:.2f} tok/s\n")
-    print(md_table(["article", "calls", "prefilled tok", "decoded tok", "wall s", "floor s",
-                    "same brief"], rows))
-    ratio = a["wall_s"] / b["wall_s"]
-    print(f"\nMedian wall per article: {a['wall_s']:.1f} s -> {b['wall_s']:.1f} s ({ratio:.2f}x); "
-          f"wall / floor (all articles): {tot[names[0]]['wall_s'] / tot[names[0]]['floor_s']:.3f} -> "
-          f"{tot[names[1]]['wall_s'] / tot[names[1]]['floor_s']:.3f}; decoded tokens "
-          f"{tot[names[0]]['decoded']} -> {tot[names[1]]['decoded']}.")
-    write_json(args.json, {"machine": info, "ref": args.ref, "path": args.path, "rates": rates,
-                           "runs": runs, "median": med, "total": tot})
+    findings_same = sum(r[-1] == "yes" or r[-1].startswith("findings same") for r in rows)
+    rows.append(["**median**", f"{a['calls']:g} / {b['calls']:g}",
+                 f"{a['prefilled']:g} / {b['prefilled']:g}", f"{a['decoded']:g} / {b['decoded']:g}",
+                 f"{a['wall_s']:.1f} / {b['wall_s']:.1f}", f"{a['floor_s']:.1f} / {b['floor_s']:.1f}",
+                 f"findings same in {findings_same} of {len(rows)}"])
+    ta, tb = tot[names[0]], tot[names[1]]
+    info = payload["machine"]
+    return "\n".join([
+        f"## {names[0]} vs {names[1]}, side by side",
+        "",
+        f"- command: `{payload['command']}`",
+        f"- date: {info['date_utc']}; machine: {info['cores']} cores, {info['cpu']}; "
+        f"load average at start: {info.get('loadavg_1m_at_start')}",
+        "",
+        f"CPU path: {payload['path']}; rates (best of both sides' calibrations): prefill "
+        f"{rate['prefill_long']:.1f} tok/s, suffix {1000 * rate['short_fixed_s']:.0f} ms + "
+        f"{1000 * rate['short_per_token_s']:.1f} ms/token, decode {rate['decode']:.2f} tok/s",
+        "",
+        md_table([f"article ({len(rows) - 1})", "calls", "prefilled tok", "decoded tok", "wall s",
+                  "floor s", "same brief"], rows),
+        "",
+        f"Median wall per article: {a['wall_s']:.1f} s -> {b['wall_s']:.1f} s "
+        f"({a['wall_s'] / b['wall_s']:.2f}x); all articles: {ta['wall_s']:.0f} s -> "
+        f"{tb['wall_s']:.0f} s ({ta['wall_s'] / tb['wall_s']:.2f}x); wall / floor "
+        f"{ta['wall_s'] / ta['floor_s']:.3f} -> {tb['wall_s'] / tb['floor_s']:.3f}; decoded tokens "
+        f"{ta['decoded']} -> {tb['decoded']}.",
+    ])
+
+
+def main() -> int:
+    parser = base_parser(__doc__.split("\n")[0])
+    parser.add_argument("--ref", default="HEAD", help="The release to compare with (a git ref).")
+    parser.add_argument("--path", choices=("auto", "repack", "plain"), default="auto",
+                        help="llama.cpp CPU path for both sides (auto: what this machine picks).")
+    parser.add_argument("--split", default="all", help="Eval split of the main set.")
+    parser.add_argument("--every", type=int, default=1, help="Every Nth eval article only.")
+    parser.add_argument("--render", type=Path, default=None, metavar="JSON",
+                        help="Print the report of a run saved with --json; run nothing.")
+    args = parser.parse_args()
+    if args.render is not None:
+        print(render(json.loads(args.render.read_text(encoding="utf-8"))))
+        return 0
+    payload = run(args)
+    print(render(payload))
+    write_json(args.json, payload)
     return 0
 
 
