@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from _common import REPO, base_parser, command_line, machine, md_table, write_json
+from floor import CallRecord, Rates, call_floor
 
 from summariser.backends.llama import resolve_model_path
 from summariser.config import Config
 from summariser.evaluation import load_cases
 
 SOURCES = ("summariser", "prompts", "schemas")
-SHORT_PREFILL_MAX = 256  # as benchmarks/floor.py: a shorter prefill is priced as a suffix
 WARM_UP = "seed-000"
 
 
@@ -82,29 +82,11 @@ class Side:
         self.proc.wait(timeout=60)
 
 
-def call_floor(call: dict[str, Any], rates: dict[str, float]) -> float:
-    n = call["prefill_tokens"]
-    if n == 0:
-        prefill = 0.0
-    elif n < SHORT_PREFILL_MAX:
-        prefill = rates["short_fixed_s"] + n * rates["short_per_token_s"]
-    else:
-        prefill = n / rates["prefill_long"]
-    return prefill + call["decode_tokens"] / rates["decode"]
-
-
-def summary(run: dict[str, Any], rates: dict[str, float]) -> dict[str, Any]:
-    calls = run["calls"]
-    return {"calls": len(calls), "prefilled": sum(c["prefill_tokens"] for c in calls),
-            "decoded": sum(c["decode_tokens"] for c in calls), "wall_s": run["wall_s"],
+def summary(run: dict[str, Any], rates: Rates) -> dict[str, Any]:
+    calls = [CallRecord(wall_s=0.0, **call) for call in run["calls"]]
+    return {"calls": len(calls), "prefilled": sum(c.prefill_tokens for c in calls),
+            "decoded": sum(c.decode_tokens for c in calls), "wall_s": run["wall_s"],
             "floor_s": sum(call_floor(c, rates) for c in calls)}
-
-
-def best_rates(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
-    return {"depth": a["depth"], "prefill_long": max(a["prefill_long"], b["prefill_long"]),
-            "short_fixed_s": min(a["short_fixed_s"], b["short_fixed_s"]),
-            "short_per_token_s": min(a["short_per_token_s"], b["short_per_token_s"]),
-            "decode": max(a["decode"], b["decode"])}
 
 
 def same_brief(a: dict[str, Any], b: dict[str, Any]) -> str:
@@ -155,7 +137,8 @@ def render(payload: dict[str, Any]) -> str:
     """The Markdown report of a run: per-article table, medians, totals."""
     names = list(payload["runs"])
     runs = payload["runs"]
-    rate = best_rates(*payload["rates"].values())  # same model, same machine: the best of both
+    # The same model on the same machine: the best of both sides' calibrations.
+    rate = Rates.best(*(Rates(**r) for r in payload["rates"].values()))
     rows, table = [], {name: [] for name in names}
     for cid in runs[names[0]]:
         per = {name: summary(runs[name][cid], rate) for name in names}
@@ -186,8 +169,8 @@ def render(payload: dict[str, Any]) -> str:
         f"load average at start: {info.get('loadavg_1m_at_start')}",
         "",
         f"CPU path: {payload['path']}; rates (best of both sides' calibrations): prefill "
-        f"{rate['prefill_long']:.1f} tok/s, suffix {1000 * rate['short_fixed_s']:.0f} ms + "
-        f"{1000 * rate['short_per_token_s']:.1f} ms/token, decode {rate['decode']:.2f} tok/s",
+        f"{rate.prefill_long:.1f} tok/s, suffix {1000 * rate.short_fixed_s:.0f} ms + "
+        f"{1000 * rate.short_per_token_s:.1f} ms/token, decode {rate.decode:.2f} tok/s",
         "",
         md_table([f"article ({len(rows) - 1})", "calls", "prefilled tok", "decoded tok", "wall s",
                   "floor s", "same brief"], rows),

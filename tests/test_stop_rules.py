@@ -29,9 +29,10 @@ OVERVIEW = {
 }
 
 
-def _streamed(answer: dict, rule: tuple) -> tuple[str | None, int]:
+def _streamed(answer: dict, rule: StopRule | None) -> tuple[str | None, int]:
     """Feed the answer's JSON one character at a time, as a streamed generation would: the
     closed answer at the first point the rule fires, and how much had been generated then."""
+    assert rule is not None
     text = json.dumps(answer)
     for n in range(1, len(text) + 1):
         closed = stopped_answer(text[:n], rule)
@@ -41,8 +42,8 @@ def _streamed(answer: dict, rule: tuple) -> tuple[str | None, int]:
 
 
 def test_the_models_say_where_their_answers_stop() -> None:
-    assert stop_rule(Overview) == ("headline", None)
-    assert stop_rule(FigureDecision) == (None, ("kind", "none"))
+    assert stop_rule(Overview) == StopRule(before_key="headline")
+    assert stop_rule(FigureDecision) == StopRule(after_value=("kind", "none"))
     # The single strategy's figures come after the headline: all of it is read.
     assert stop_rule(SingleBrief) is None
 
@@ -75,8 +76,7 @@ def test_a_figure_stops_right_after_kind_none_and_only_then() -> None:
     for answer in ({"kind": "killed", "group": "civilians", "reported_by": "none", "scope": "incident"},
                    {"kind": "injured", "group": "mixed", "reported_by": "", "scope": "cumulative"}):
         assert _streamed(answer, stop_rule(FigureDecision)) == (None, len(json.dumps(answer)))
-    rule = (None, ("kind", "none"))
-    assert stopped_answer('{"kind": "nonesuch"', rule) is None
+    assert stopped_answer('{"kind": "nonesuch"', StopRule(after_value=("kind", "none"))) is None
 
 
 def test_a_stopped_generation_is_the_answer_not_a_cut_one() -> None:
@@ -170,7 +170,8 @@ def test_the_embedded_model_stops_with_the_tokens_it_would_have_given(tmp_path) 
         whole, _ = engine.generate(messages, schema, 60, 0.0)
         kind = json.loads(whole.raw)["kind"]
         # Stop after whatever kind the model gives, so that the stop is exercised either way.
-        stopped, _ = engine.generate(messages, schema, 60, 0.0, (None, ("kind", kind)))
+        stopped, _ = engine.generate(messages, schema, 60, 0.0,
+                                     StopRule(after_value=("kind", kind)))
         assert stopped.stopped and json.loads(stopped.raw) == {"kind": kind}
         assert stopped.usage.completion_tokens < whole.usage.completion_tokens
     finally:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from summariser.errors import ExtractionFailed
 from summariser.schemas.brief import Usage
+from summariser.schemas.llm import StopRule
 
 Message = dict[str, str]
 
@@ -134,23 +135,20 @@ def close_truncated_json(raw: str) -> str | None:
     return raw[:cut].rstrip().rstrip(",") + "".join(reversed(still_open))
 
 
-def stop_rule(model: type[BaseModel]) -> tuple[str | None, tuple[str, str] | None] | None:
-    """`model`'s StopRule (schemas.llm) as plain data for a backend's generation loop:
-    (before_key, after_value), or None when its answers are read to the end."""
+def stop_rule(model: type[BaseModel]) -> StopRule | None:
+    """`model`'s StopRule (schemas.llm), or None when its answers are read to the end."""
     rule = getattr(model, "answer_stops", None)
-    if rule is None:
-        return None
-    return rule.before_key, rule.after_value
+    return rule if isinstance(rule, StopRule) else None
 
 
-def stopped_answer(raw: str, rule: tuple[str | None, tuple[str, str] | None], *,
+def stopped_answer(raw: str, rule: StopRule, *,
                    anywhere: bool = False) -> str | None:
     """The answer so far, closed as a JSON object, once `rule` says nothing after this point is
     read; None while it does not (yet). `raw` is the streamed output so far: a rule fires as the
     string it waits for closes, at the end of `raw`, so only the tail is looked at first (which
     spares a scan of the whole answer at every streamed token). `anywhere`: `raw` is a whole
     (or cut) answer, and the point may lie anywhere in it."""
-    before_key, after_value = rule
+    before_key, after_value = rule.before_key, rule.after_value
     tail = raw if anywhere else raw[-64:]
     if before_key is not None and f'"{before_key}"' in tail:
         at = top_level_key_at(raw, before_key)

@@ -28,6 +28,7 @@ from summariser.backends.base import (
 from summariser.backends.llama_engine import LlamaEngine, PerfCounters, repeating_tail
 from summariser.backends.llama_process import ModelCrashed, ModelProcess, ModelSpec
 from summariser.config import LLAMA_N_UBATCH, Config
+from summariser.schemas.llm import StopRule
 
 __all__ = ["LlamaBackend", "ModelCrashed", "PerfCounters", "repeating_tail", "resolve_model_path"]
 
@@ -125,7 +126,7 @@ class LlamaBackend:
         return complete_with_reask(generate, request, self.config.max_validation_retries)
 
     def _generate(self, messages: list[Message], schema: dict[str, Any], max_tokens: int,
-                  stop: tuple[str | None, tuple[str, str] | None] | None = None) -> Generation:
+                  stop: StopRule | None = None) -> Generation:
         args = (messages, schema, max_tokens, self.config.temperature, stop)
         if isinstance(self.engine, LlamaEngine):
             gen, perf = self.engine.generate(*args)

@@ -20,6 +20,7 @@ from summariser.backends.cpu import PathChoice, llama_system_info
 from summariser.config import LLAMA_N_UBATCH
 from summariser.errors import ConfigError
 from summariser.schemas.brief import Usage
+from summariser.schemas.llm import StopRule
 
 
 @dataclass
@@ -114,11 +115,11 @@ class LlamaEngine:
 
     def generate(self, messages: list[Message], schema: dict[str, Any], max_tokens: int,
                  temperature: float,
-                 stop: tuple[str | None, tuple[str, str] | None] | None = None,
+                 stop: StopRule | None = None,
                  ) -> tuple[Generation, PerfCounters]:
         """One completion under `schema`, and what llama.cpp spent on it.
 
-        With `stop` (the response model's StopRule, base.stop_rule), generation ends as soon as
+        With `stop` (the response model's StopRule), generation ends as soon as
         the rule says nothing after is read, and the answer is closed there. The grammar still
         holds the whole schema, so every token before the stop is the one it would be without.
         """
