@@ -38,7 +38,7 @@ from summariser.schemas.brief import (
     Location,
 )
 from summariser.schemas.llm import FigureDecision, Overview, SingleBrief
-from summariser.text import Sentence, split_sentences
+from summariser.text import Sentence, join_wrapped, split_sentences
 from summariser.topic import armed_violence
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,8 @@ def _overview_budget(article: str) -> int:
 
 
 def _body_sentences(article: str) -> list[Sentence]:
-    return [s for start, end in body_spans(article) for s in split_sentences(article, start, end)]
+    return join_wrapped(article, [s for start, end in body_spans(article)
+                                  for s in split_sentences(article, start, end)])
 
 
 def focused(article: str, run: Run) -> Brief:
@@ -214,7 +215,8 @@ def _assemble(article: str, ov: Overview, places: list[Location],
         else:
             displacement.append(fig)
     actors = parts.actors(ov, article, warnings, places)
-    controls = parts.controls(ov, sentences, warnings, [x for a in actors for x in (a.name, *a.aliases)])
+    controls = parts.controls(ov, sentences, warnings, [x for a in actors for x in (a.name, *a.aliases)],
+                              places)
     actors = parts.with_roles(actors, sentences, [f.reported_by or "" for f in (*casualties, *displacement)],
                               controls)
     warnings.extend(conflicting_tolls(casualties))

@@ -94,6 +94,11 @@ mr mrs ms messrs dr prof st gen lt col maj capt cpt sgt cpl pte pvt adm brig cmd
 rep rev hon pres amb supt insp det no nos vs v mt ft fig approx ca cf al
 jan feb mar apr jun jul aug sep sept oct nov dec
 """.split())
+# A line that ends on one of these (or a comma) stops mid-sentence: hard-wrapped copy.
+_OPEN_ENDINGS = frozenset("""
+the a an of and or but in on at to for from with by into as than that which who whose its their
+his her our
+""".split())
 _LINE_RE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 _BOUNDARY_RE = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*(?=\s)")
 _WORD_BEFORE_RE = re.compile(r"([^\W\d_]+(?:\.[^\W\d_]+)*)$")
@@ -151,6 +156,30 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
         s, e = _strip_span(text, cur, le)
         if s < e:
             out.append(Sentence(s, e, text[s:e]))
+    return out
+
+
+def join_wrapped(text: str, sentences: list[Sentence]) -> list[Sentence]:
+    """``sentences`` (as split_sentences gives them, in order) with the pieces of hard-wrapped
+    copy joined: wire copy often breaks every line at ~70 characters, and a line break always
+    ends a sentence, so "After capturing Babolin," and "rebels were battling ..." would be read
+    as two. A piece is joined to the next when only one line break (no blank line) lies between
+    them and the piece stops mid-sentence: no final punctuation, and either the next starts in
+    lower case or the piece ends on a comma or a word no sentence ends on ("the", "of")."""
+    out: list[Sentence] = []
+    for sentence in sentences:
+        if out:
+            prev = out[-1]
+            gap = text[prev.end:sentence.start]
+            last = re.search(r"[\w'’]+$", prev.text)
+            open_end = prev.text.endswith(",") or (last is not None
+                                                    and last.group().casefold() in _OPEN_ENDINGS)
+            if (not gap.strip() and gap.count("\n") + gap.count("\r\n") <= 1
+                    and not _BOUNDARY_RE.search(prev.text[-3:] + " ")
+                    and (sentence.text[:1].islower() or open_end)):
+                out[-1] = Sentence(prev.start, sentence.end, text[prev.start:sentence.end])
+                continue
+        out.append(sentence)
     return out
 
 
