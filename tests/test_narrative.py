@@ -232,3 +232,52 @@ def test_an_article_that_names_no_country_takes_its_places_countries_from_the_ga
     assert countries.of_place("Zamfara state", article, home) == "Nigeria"
     assert countries.of_place("Marrowgate", article, home) == "Nigeria"  # the home country
     assert countries.home("Fighting went on in Marrowgate.", ["Marrowgate"]) is None  # unknown
+
+
+def test_hard_wrapped_lines_are_joined_into_their_sentence() -> None:
+    from summariser.text import join_wrapped, split_sentences
+    text = ("Rebels took the town. After capturing Babolin,\nrebels were battling the army. The\n"
+            "fall of Babolin hurts.\n\nNew paragraph")
+    joined = [s.text for s in join_wrapped(text, split_sentences(text))]
+    assert joined == ["Rebels took the town.", "After capturing Babolin,\nrebels were battling the army.",
+                      "The\nfall of Babolin hurts.", "New paragraph"]
+
+
+@pytest.mark.parametrize(("place", "text", "gained"), [
+    ("Babolin", "After capturing Babolin, rebels were battling pro-Assad fighters.", "rebels"),
+    ("Hama", "Rebels could seize Hama within days.", None),
+    ("Hama", "Rebels did not enter Hama.", None),
+])
+def test_fronted_phrases_and_changes_that_did_not_happen(place: str, text: str, gained: str | None) -> None:
+    reading = _read(place, text, ["rebels", "pro-Assad fighters"])
+    assert (reading.gained_by if reading else None) == gained
+
+
+def test_a_direct_reading_needs_the_place_as_the_verbs_own_object() -> None:
+    text = "Troops retook the Hama province villages of Aqareb and Al-Mabujeh."
+    assert control.read("Hama province", Sentence(0, len(text), text), [], direct=True) is None
+    assert control.read("Aqareb", Sentence(0, len(text), text), [], direct=True) is not None
+    text = "Gunmen seized three vehicles in the village of Shalazhi."
+    assert control.read("Shalazhi", Sentence(0, len(text), text), ["Gunmen"], direct=True) is None
+
+
+def test_code_adds_a_change_the_model_left_out_and_a_retaking_is_the_later_event() -> None:
+    from summariser.schemas.brief import Location
+    from summariser.schemas.llm import Overview, OverviewControl
+
+    from summariser.narrative import parts
+    texts = ["Islamic State militants overran the town of Abu Grain on May 5.",
+             "Military forces retook Abu Grain on Wednesday.",
+             "Regime forces recaptured Maaret al-Numan."]
+    sentences, at = [], 0
+    for t in texts:
+        sentences.append(Sentence(at, at + len(t), t))
+        at += len(t) + 1
+    ov = Overview(topic="armed conflict", actors=[], places=[], headline="", summary="",
+                  control_changes=[OverviewControl(place="Abu Grain", gained_by="Islamic State militants",
+                                                   lost_by=None)])
+    names = ["Islamic State militants", "Military forces", "Regime forces"]
+    places = [Location(name="Maaret al-Numan", type="town"), Location(name="Syria", type="country")]
+    out = parts.controls(ov, sentences, [], names, places)
+    assert [(c.place, c.gained_by) for c in out] == [("Abu Grain", "Military forces"),
+                                                     ("Maaret al-Numan", "Regime forces")]

@@ -32,6 +32,7 @@ class Reading:
     lost_by: str | None
     rule: str  # which verb pattern decided: "gain-active", "gain-passive", "loss-active"
     place: str  # the place as the sentence spells it
+    undoes: bool = False  # the gain verb takes the place back ("retook", "recaptured")
 
 
 def _alternation(items: list[str]) -> str:
@@ -46,6 +47,12 @@ def _verbs() -> tuple[tuple[str, re.Pattern[str]], ...]:
                                    ("gain-active", "gain_active")))
 
 
+@functools.cache
+def _fronted() -> re.Pattern[str]:
+    """A sentence that opens with "After capturing ...", "Upon retaking ...", "Having seized ..."."""
+    return re.compile(rf"^\W*(?:{_alternation(load('control')['fronted_before'])})\s+$", re.IGNORECASE)
+
+
 def _place_at(place: str, text: str) -> list[tuple[int, int]]:
     """Where the sentence names the place (its full name, else its last capitalised word)."""
     spans = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(fold(place))}(?!\w)", _flat(text))]
@@ -57,9 +64,15 @@ def _place_at(place: str, text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _governs(text: str, verb_end: int, place_start: int) -> bool:
+def _governs(text: str, verb_end: int, place_start: int, direct: bool = False) -> bool:
+    """Whether the verb ending at `verb_end` has the place at `place_start` as its object.
+    `direct`: as its own object ("took the town of X"), not a place the object is in or near
+    ("seized three vehicles in the village of X", "entered Lyman, Donetsk region")."""
     data = load("control")
     between = text[verb_end:place_start]
+    if direct and (re.search(r"[,;:()\"“”]", between) or re.search(
+            rf"\b(?:{_alternation(data['not_direct'])})\b", between, re.IGNORECASE)):
+        return False
     # "retook the villages of Aqareb and Al-Mabujeh": a place after a list of names is governed
     # too; any other "and" starts a new clause.
     between = re.sub(r"(?:,?\s*[A-Z][\w'’-]*(?:[\s-]+[A-Z][\w'’-]*)*)+,?\s+and\s+$", " ", between)
@@ -79,6 +92,10 @@ def _background_or_aim(text: str, at: int) -> bool:
                            re.IGNORECASE):
         return True
     if re.search(r"\b(?:19|20)\d\d\b", before[-data["year_window"]:]):
+        return True
+    # "could seize", "did not enter", "failed to retake": not a change that happened
+    if re.search(rf"\b(?:{_alternation(data['not_done_before'])})\s+(?:\w+ly\s+)?(?:have\s+|be\s+)?$",
+                 before, re.IGNORECASE):
         return True
     return bool(re.search(rf"\b(?:{_alternation(data['background_before'])})\b", before,
                           re.IGNORECASE))
@@ -177,15 +194,22 @@ def _named(parties: list[tuple[int, int, str]], i: int, text: str) -> str:
     return text[first:end]
 
 
-def read(place: str, sentence: Sentence, names: list[str]) -> Reading | None:
-    """The sides the sentence gives for `place`, or None when no verb there governs the place."""
+def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = False) -> Reading | None:
+    """The sides the sentence gives for `place`, or None when no verb there governs the place.
+    `direct`: only a verb whose own object the place is (see _governs) counts; for a place no
+    one said changed hands, where a place beside the object must not pass for it."""
     text = sentence.text
     places = _place_at(place, text)
+    if direct:  # "retook the Hama province villages of Aqareb": Hama province only qualifies them
+        data = load("control")
+        qualifier = re.compile(rf"\s+(?:[a-z]+\s+)?(?:{_alternation(data['place_nouns'])})\s+of\b")
+        places = [(ps, pe) for ps, pe in places if not qualifier.match(text[pe:])]
     if not places:
         return None
     parties = [p for p in _parties(text, names)
                if not any(p[0] < pe and ps < p[1] for ps, pe in places)]
     gained = lost = None
+    undoes = False
     rules = []
     for rule, pattern in _verbs():
         for m in pattern.finditer(text):
@@ -197,14 +221,20 @@ def read(place: str, sentence: Sentence, names: list[str]) -> Reading | None:
                     gained = _side_after(parties, m.end(), text)
                     rules.append(rule)
                 continue
-            if not any(ps >= m.end() and _governs(text, m.end(), ps) for ps, _ in places):
+            if not any(ps >= m.end() and _governs(text, m.end(), ps, direct) for ps, _ in places):
                 continue
             side = _side_before(parties, m.start(), text)
+            if side is None and _fronted().match(text[:m.start()]):
+                # "After capturing Babolin, rebels were battling ...": the clause's subject
+                # comes after the comma that closes the fronted verb's phrase
+                comma = text.find(",", m.end())
+                side = _side_after(parties, comma, text) if comma > 0 else None
             if rule == "loss-active" and lost is None:
                 lost = side
                 rules.append(rule)
             elif rule == "gain-active" and gained is None:
                 gained = side
+                undoes = _undoing().match(m.group()) is not None
                 rules.append(rule)
                 # "... wrested control of Mogadishu from the Union of Islamic Courts"
                 for ps, pe in places:
@@ -219,7 +249,12 @@ def read(place: str, sentence: Sentence, names: list[str]) -> Reading | None:
     if fold(spelled) != fold(place):  # only its last word matched: take the name around it
         around = re.search(r"(?:[A-Z][\w'’]*[\s-]+(?:al-|el-)?)*\S*$", text[:pe])
         spelled = around.group().strip() if around else spelled
-    return Reading(gained, lost, "+".join(dict.fromkeys(rules)), spelled)
+    return Reading(gained, lost, "+".join(dict.fromkeys(rules)), spelled, undoes)
+
+
+@functools.cache
+def _undoing() -> re.Pattern[str]:
+    return re.compile(rf"(?:{_alternation(load('control')['undoing'])})", re.IGNORECASE)
 
 
 def same_side(a: str | None, b: str | None) -> bool:
