@@ -100,6 +100,7 @@ the a an of and or but in on at to for from with by into as than that which who 
 his her our
 """.split())
 _LINE_RE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+_LINE_BREAK_RE = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # one break each
 _BOUNDARY_RE = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*(?=\s)")
 _WORD_BEFORE_RE = re.compile(r"([^\W\d_]+(?:\.[^\W\d_]+)*)$")
 
@@ -174,7 +175,7 @@ def join_wrapped(text: str, sentences: list[Sentence]) -> list[Sentence]:
             last = re.search(r"[\w'’]+$", prev.text)
             open_end = prev.text.endswith(",") or (last is not None
                                                     and last.group().casefold() in _OPEN_ENDINGS)
-            if (not gap.strip() and gap.count("\n") + gap.count("\r\n") <= 1
+            if (not gap.strip() and len(_LINE_BREAK_RE.findall(gap)) <= 1
                     and not _BOUNDARY_RE.search(prev.text[-3:] + " ")
                     and (sentence.text[:1].islower() or open_end)):
                 out[-1] = Sentence(prev.start, sentence.end, text[prev.start:sentence.end])

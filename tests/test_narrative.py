@@ -241,12 +241,17 @@ def test_hard_wrapped_lines_are_joined_into_their_sentence() -> None:
     joined = [s.text for s in join_wrapped(text, split_sentences(text))]
     assert joined == ["Rebels took the town.", "After capturing Babolin,\nrebels were battling the army.",
                       "The\nfall of Babolin hurts.", "New paragraph"]
+    crlf = text.replace("\n", "\r\n")
+    assert [s.text for s in join_wrapped(crlf, split_sentences(crlf))][1] == \
+        "After capturing Babolin,\r\nrebels were battling the army."
 
 
 @pytest.mark.parametrize(("place", "text", "gained"), [
     ("Babolin", "After capturing Babolin, rebels were battling pro-Assad fighters.", "rebels"),
     ("Hama", "Rebels could seize Hama within days.", None),
     ("Hama", "Rebels did not enter Hama.", None),
+    ("Hama", "Rebels didn't enter Hama.", None),
+    ("Hama", "Rebels entered Hama.", "Rebels"),
 ])
 def test_fronted_phrases_and_changes_that_did_not_happen(place: str, text: str, gained: str | None) -> None:
     reading = _read(place, text, ["rebels", "pro-Assad fighters"])

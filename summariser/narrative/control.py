@@ -53,6 +53,22 @@ def _fronted() -> re.Pattern[str]:
     return re.compile(rf"^\W*(?:{_alternation(load('control')['fronted_before'])})\s+$", re.IGNORECASE)
 
 
+@functools.cache
+def _direct_rules() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(words that put a place beside the verb's object, a place noun after a qualifying name)."""
+    data = load("control")
+    return (re.compile(rf"[,;:()\"“”]|\b(?:{_alternation(data['not_direct'])})\b", re.IGNORECASE),
+            re.compile(rf"\s+(?:[a-z]+\s+)?(?:{_alternation(data['place_nouns'])})\s+of\b"))
+
+
+@functools.cache
+def _not_done() -> re.Pattern[str]:
+    """Right before a verb: "could", "did not", "didn't", "never" (an adverb, "have" or "be" between)."""
+    words = _alternation(load("control")["not_done_before"])
+    return re.compile(rf"(?:\b(?:{words})|(?<=\w)n['’]t)\s+(?:\w+ly\s+)?(?:have\s+|be\s+)?$",
+                      re.IGNORECASE)
+
+
 def _place_at(place: str, text: str) -> list[tuple[int, int]]:
     """Where the sentence names the place (its full name, else its last capitalised word)."""
     spans = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(fold(place))}(?!\w)", _flat(text))]
@@ -70,8 +86,7 @@ def _governs(text: str, verb_end: int, place_start: int, direct: bool = False) -
     ("seized three vehicles in the village of X", "entered Lyman, Donetsk region")."""
     data = load("control")
     between = text[verb_end:place_start]
-    if direct and (re.search(r"[,;:()\"“”]", between) or re.search(
-            rf"\b(?:{_alternation(data['not_direct'])})\b", between, re.IGNORECASE)):
+    if direct and _direct_rules()[0].search(between):
         return False
     # "retook the villages of Aqareb and Al-Mabujeh": a place after a list of names is governed
     # too; any other "and" starts a new clause.
@@ -93,9 +108,7 @@ def _background_or_aim(text: str, at: int) -> bool:
         return True
     if re.search(r"\b(?:19|20)\d\d\b", before[-data["year_window"]:]):
         return True
-    # "could seize", "did not enter", "failed to retake": not a change that happened
-    if re.search(rf"\b(?:{_alternation(data['not_done_before'])})\s+(?:\w+ly\s+)?(?:have\s+|be\s+)?$",
-                 before, re.IGNORECASE):
+    if _not_done().search(before):  # "could seize", "did not enter": not a change that happened
         return True
     return bool(re.search(rf"\b(?:{_alternation(data['background_before'])})\b", before,
                           re.IGNORECASE))
@@ -201,9 +214,7 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
     text = sentence.text
     places = _place_at(place, text)
     if direct:  # "retook the Hama province villages of Aqareb": Hama province only qualifies them
-        data = load("control")
-        qualifier = re.compile(rf"\s+(?:[a-z]+\s+)?(?:{_alternation(data['place_nouns'])})\s+of\b")
-        places = [(ps, pe) for ps, pe in places if not qualifier.match(text[pe:])]
+        places = [(ps, pe) for ps, pe in places if not _direct_rules()[1].match(text[pe:])]
     if not places:
         return None
     parties = [p for p in _parties(text, names)
