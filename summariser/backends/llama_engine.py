@@ -109,6 +109,17 @@ class LlamaEngine:
         if close is not None:
             close()
 
+    def forget(self) -> None:
+        """Drop the reusable prefix: the next call evaluates its whole prompt from the start.
+
+        llama.cpp reuses the longest prefix shared with the previous call and re-evaluates at
+        least the last prompt token. On the repacked CPU path a token evaluated alone gets very
+        slightly different numbers from the same token inside a batch, so the same prompt can
+        give another greedy answer after a different previous call (seen on AMD Zen 3). Calls
+        that must be compared token for token start from this clean state.
+        """
+        self.llm.reset()
+
     def count_tokens(self, text: str) -> int:
         """Tokens of `text` in this model's vocabulary."""
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
