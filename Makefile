@@ -51,7 +51,7 @@ unit: $(STAMP)
 	$(PY) -m pytest -q
 
 eval: $(STAMP)
-	$(VENV)/bin/summariser eval --split all --baseline evals/baseline.json
+	$(VENV)/bin/summariser eval --split all --machine-baseline
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check summariser schemas tests benchmarks

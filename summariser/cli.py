@@ -137,7 +137,7 @@ def cache_clear(cache_dir: Path | None) -> None:
 @main.command("model")
 @click.argument("name", required=False, default=None)
 @click.option("--cpu-path", "show_cpu_path", is_flag=True,
-              help="Also say which llama.cpp CPU path this machine gets, and why.")
+              help="Also say which llama.cpp CPU path and kernels this machine gets, and why.")
 def model_command(name: str | None, show_cpu_path: bool) -> None:
     """Assemble and verify the embedded model weights; print the GGUF path."""
     from summariser import weights
@@ -154,6 +154,8 @@ def model_command(name: str | None, show_cpu_path: bool) -> None:
 
         choice = cpu.resolve(config.cpu_path)
         click.echo(f"cpu path: {choice.path} ({choice.reason})")
+        click.echo(f"cpu kernels: {cpu.kernels(cpu.llama_system_info())} "
+                   "(the widest SIMD family this llama.cpp was built with)")
 
 
 def _register() -> None:

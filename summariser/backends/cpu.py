@@ -14,6 +14,10 @@ that makes Q4_K fast with AVX2/AVX-512. So:
   AMX kernels, else ``repack``.
 
 SUMMARISER_CPU_PATH (or Config.cpu_path) forces either path.
+
+The widest SIMD family the loaded build computes with (`kernels`: avx512, avx2, neon, generic)
+matters too: greedy tokens differ slightly between llama.cpp's AVX-512 and AVX2 kernels, so an
+eval baseline is measured per path *and* kernel family (evals/README.md, "Baselines").
 """
 
 from __future__ import annotations
@@ -47,6 +51,21 @@ def build_has_amx(system_info: str) -> bool:
     """Whether llama.cpp's system-info line says it was compiled with AMX kernels
     ("... | AMX_INT8 = 1 | ..."): only then does it create the AMX buffer type."""
     return "AMX_INT8 = 1" in system_info
+
+
+# The build's system-info features, widest first, and the kernel family each one means.
+KERNEL_FAMILIES = (("AVX512 = 1", "avx512"), ("AVX2 = 1", "avx2"), ("NEON = 1", "neon"))
+
+
+def kernels(system_info: str) -> str:
+    """The widest SIMD kernel family llama.cpp was compiled with ("avx512", "avx2", "neon"), or
+    "generic"; "unknown" when llama-cpp-python is not installed (empty system info)."""
+    if not system_info.strip():
+        return "unknown"
+    for feature, family in KERNEL_FAMILIES:
+        if feature in system_info:
+            return family
+    return "generic"
 
 
 @dataclass(frozen=True)
