@@ -65,6 +65,16 @@ def test_setting_resolves_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
         Config.from_env()
 
 
+def test_the_kernel_family_is_in_the_cache_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    from summariser.backends.llama import llama_identity
+
+    monkeypatch.setattr(cpu, "llama_system_info", lambda: "CPU : AVX = 1 | AVX2 = 1 | REPACK = 1 |")
+    avx2 = llama_identity(Config(cpu_path="repack"))[2]
+    monkeypatch.setattr(cpu, "llama_system_info", lambda: "CPU : AVX2 = 1 | AVX512 = 1 | REPACK = 1 |")
+    avx512 = llama_identity(Config(cpu_path="repack"))[2]
+    assert (avx2["cpu_kernels"], avx512["cpu_kernels"]) == ("avx2", "avx512")
+
+
 def test_the_resolved_path_is_in_the_cache_identity(monkeypatch: pytest.MonkeyPatch) -> None:
     from summariser.backends.llama import llama_identity
 
@@ -75,5 +85,6 @@ def test_the_resolved_path_is_in_the_cache_identity(monkeypatch: pytest.MonkeyPa
     finally:
         cpu.resolve.cache_clear()
     assert plain["cpu_path"] == "plain" and repack["cpu_path"] == "repack"
+    assert plain["cpu_kernels"] == cpu.kernels(cpu.llama_system_info())
     assert {k: v for k, v in plain.items() if k != "cpu_path"} == \
         {k: v for k, v in repack.items() if k != "cpu_path"}

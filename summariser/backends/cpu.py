@@ -97,6 +97,7 @@ def choose_path(setting: CpuPath, flags: frozenset[str], system_info: str) -> Pa
     return PathChoice("repack", "no AMX on this CPU: llama.cpp's CPU repack is safe")
 
 
+@lru_cache(maxsize=1)
 def llama_system_info() -> str:
     """llama.cpp's own line of compiled-in CPU features ("AVX2 = 1 | AMX_INT8 = 1 | ..."); empty
     when llama-cpp-python is not installed. Importing the library loads no model."""

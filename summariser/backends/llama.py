@@ -61,12 +61,15 @@ def resolve_model_path(config: Config) -> Path:
 def llama_identity(config: Config) -> tuple[str, str, dict[str, Any]]:
     """(name, model, sampling) of the embedded model for cache keys, from the config alone: the
     one definition, behind LlamaBackend's attributes and the brief cache's key before any model
-    is loaded. A GGUF file is named by its file name. The CPU path is in the sampling because
-    repacked and plain kernels give slightly different greedy tokens."""
+    is loaded. A GGUF file is named by its file name. The CPU path and the build's kernel family
+    are in the sampling because repacked and plain kernels, and AVX-512 and AVX2 ones, give
+    slightly different greedy tokens: a cache shared between machines must not serve one
+    machine's answers as another's."""
     model = config.model if config.model_path is None else Path(config.model_path).name
     return LlamaBackend.name, model, {
         "temperature": config.temperature, "n_ctx": config.n_ctx, "n_ubatch": LLAMA_N_UBATCH,
-        "grammar": "json_schema", "cpu_path": cpu.resolve(config.cpu_path).path}
+        "grammar": "json_schema", "cpu_path": cpu.resolve(config.cpu_path).path,
+        "cpu_kernels": cpu.kernels(cpu.llama_system_info())}
 
 
 def _model(path: Path, config: Config, n_threads: int) -> LlamaEngine | ModelProcess:
