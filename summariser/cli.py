@@ -154,7 +154,7 @@ def model_command(name: str | None, show_cpu_path: bool) -> None:
 
         choice = cpu.resolve(config.cpu_path)
         click.echo(f"cpu path: {choice.path} ({choice.reason})")
-        click.echo(f"cpu kernels: {cpu.kernels(cpu.llama_system_info())} "
+        click.echo(f"cpu kernels: {cpu.loaded_kernels()} "
                    "(the widest SIMD family this llama.cpp was built with)")
 
 

@@ -40,11 +40,11 @@ def test_the_kernel_family_is_the_widest_the_build_has(system_info: str, family:
 
 def test_a_machine_gets_the_baseline_named_for_its_path_and_kernels(tmp_path: Path) -> None:
     (tmp_path / "baseline-repack-avx2.json").write_text("{}")
-    found = pick(tmp_path, "repack", "avx2")
-    assert found.path == tmp_path / "baseline-repack-avx2.json" and found.cpu == "repack-avx2"
+    found = pick(tmp_path, "repack-avx2")
+    assert found.path == tmp_path / "baseline-repack-avx2.json"
     # Another family's baseline is another set of answers: no fallback to it.
     (tmp_path / "baseline-repack-avx512.json").write_text("{}")
-    missing = pick(tmp_path, "plain", "avx2")
+    missing = pick(tmp_path, "plain-avx2")
     assert missing.path is None
     assert "baseline-plain-avx2.json is absent" in missing.note and "only the thresholds" in missing.note
 
@@ -101,11 +101,14 @@ def test_the_command_compares_with_this_machines_baseline(monkeypatch: pytest.Mo
     for split in better["splits"].values():
         split["metrics"]["figure_f1"] = 1.05
     (tmp_path / "baseline-repack-avx2.json").write_text(json.dumps(better))
-    chosen = MachineBaseline(tmp_path / "baseline-repack-avx2.json", "repack-avx2", "cpu repack-avx2")
-    monkeypatch.setattr(machine_baseline, "for_this_machine", lambda cases_dir, setting: chosen)
+    chosen = MachineBaseline(tmp_path / "baseline-repack-avx2.json", "cpu repack-avx2")
+    picked: list[str] = []
+    monkeypatch.setattr(machine_baseline, "pick",
+                        lambda cases_dir, machine: picked.append(machine) or chosen)
     worse = CliRunner().invoke(command.eval_command, [*args, "--machine-baseline"])
     assert worse.exit_code == 1, worse.output
     assert "REGRESSION: all: figure_f1 fell from 1.05 to 1 (baseline tolerance 0.02)" in worse.output
+    assert picked == ["repack-avx2"]  # the machine's own label chose the file
 
 
 def test_machine_baseline_is_for_the_embedded_model_and_excludes_baseline(tmp_path: Path) -> None:

@@ -68,6 +68,11 @@ def kernels(system_info: str) -> str:
     return "generic"
 
 
+def loaded_kernels() -> str:
+    """`kernels` of the llama.cpp this process loads."""
+    return kernels(llama_system_info())
+
+
 @dataclass(frozen=True)
 class PathChoice:
     """The path to load the model with, and why (shown by `summariser model` and in -v logs)."""

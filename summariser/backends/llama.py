@@ -69,7 +69,7 @@ def llama_identity(config: Config) -> tuple[str, str, dict[str, Any]]:
     return LlamaBackend.name, model, {
         "temperature": config.temperature, "n_ctx": config.n_ctx, "n_ubatch": LLAMA_N_UBATCH,
         "grammar": "json_schema", "cpu_path": cpu.resolve(config.cpu_path).path,
-        "cpu_kernels": cpu.kernels(cpu.llama_system_info())}
+        "cpu_kernels": cpu.loaded_kernels()}
 
 
 def _model(path: Path, config: Config, n_threads: int) -> LlamaEngine | ModelProcess:

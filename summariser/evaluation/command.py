@@ -53,17 +53,17 @@ def _cpu_label(config: Config) -> str | None:
         return None
     from summariser.evaluation.machine_baseline import this_machine
 
-    return "-".join(this_machine(config.cpu_path))
+    return this_machine(config.cpu_path)
 
 
-def _machine_baseline(config: Config, cases_dir: Path) -> dict[str, Any] | None:
+def _machine_baseline(cpu_label: str | None, cases_dir: Path) -> dict[str, Any] | None:
     """The report measured on this machine's CPU path and kernels, or None (said on stderr)."""
-    from summariser.evaluation.machine_baseline import for_this_machine
+    from summariser.evaluation.machine_baseline import pick
 
-    if config.backend != "llama":
+    if cpu_label is None:
         raise click.UsageError("--machine-baseline is for the embedded model (--backend llama): "
                                "CPU kernels do not change a remote model's answers.")
-    chosen = for_this_machine(cases_dir, config.cpu_path)
+    chosen = pick(cases_dir, cpu_label)
     click.echo(chosen.note, err=True)
     return load_report(chosen.path) if chosen.path is not None else None
 
@@ -122,7 +122,7 @@ def eval_command(model: str | None, backend: str | None, base_url: str | None, s
                                  use_cache=False if no_cache else None)
         cpu_label = _cpu_label(config)
         if machine_baseline:
-            baseline_report = _machine_baseline(config, cases_dir)
+            baseline_report = _machine_baseline(cpu_label, cases_dir)
         click.echo(f"Running {len(cases)} case(s) with {config.backend}:{config.model} "
                    f"({config.strategy})", err=True)
         report = run_eval(cases, _brief_fn_factory(config), estimate_cost=config.estimate_cost,

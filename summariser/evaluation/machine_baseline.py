@@ -20,34 +20,22 @@ class MachineBaseline:
     """The baseline file for this machine's CPU path and kernels, or None, and a line saying which."""
 
     path: Path | None
-    cpu: str  # "<path>-<kernels>", e.g. "repack-avx2"
     note: str
 
 
-def baseline_name(cpu_path: str, kernels: str) -> str:
-    """The file name of the baseline measured on `cpu_path` with `kernels`."""
-    return f"baseline-{cpu_path}-{kernels}.json"
-
-
-def pick(cases_dir: Path, cpu_path: str, kernels: str) -> MachineBaseline:
-    """The committed baseline of `cases_dir` for this path and kernel family, if there is one."""
-    cpu = f"{cpu_path}-{kernels}"
-    candidate = cases_dir / baseline_name(cpu_path, kernels)
-    if candidate.is_file():
-        return MachineBaseline(candidate, cpu, f"cpu {cpu}: baseline {candidate}")
-    return MachineBaseline(None, cpu, f"cpu {cpu}: no baseline was measured on this CPU path and "
-                                      f"kernel family ({candidate} is absent), so only the "
-                                      "thresholds gate this run")
-
-
-def this_machine(cpu_setting: str) -> tuple[str, str]:
-    """(CPU path, kernel family) this machine resolves `cpu_setting` to with the loaded build."""
+def this_machine(cpu_setting: str) -> str:
+    """"<CPU path>-<kernel family>" ("repack-avx2") this machine resolves `cpu_setting` to with
+    the loaded llama.cpp: what a run's report records as `run.cpu`."""
     from summariser.backends import cpu
 
-    choice = cpu.resolve(cpu_setting)  # type: ignore[arg-type]
-    return choice.path, cpu.kernels(cpu.llama_system_info())
+    return f"{cpu.resolve(cpu_setting).path}-{cpu.loaded_kernels()}"  # type: ignore[arg-type]
 
 
-def for_this_machine(cases_dir: Path, cpu_setting: str) -> MachineBaseline:
-    """`pick` for this machine's CPU path and kernel family."""
-    return pick(cases_dir, *this_machine(cpu_setting))
+def pick(cases_dir: Path, machine: str) -> MachineBaseline:
+    """The committed baseline of `cases_dir` for `machine` (a `this_machine` label), if any."""
+    candidate = cases_dir / f"baseline-{machine}.json"
+    if candidate.is_file():
+        return MachineBaseline(candidate, f"cpu {machine}: baseline {candidate}")
+    return MachineBaseline(None, f"cpu {machine}: no baseline was measured on this CPU path and "
+                                 f"kernel family ({candidate} is absent), so only the "
+                                 "thresholds gate this run")
