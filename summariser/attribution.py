@@ -39,6 +39,11 @@ _AFTER = re.compile(r"(?:,\s*said|\baccording to)\s+([^,;:()\u2014\u2013.]{2,80}
 
 # Pronouns and bare nouns that point at a source named elsewhere: not a source of their own.
 _ANAPHORS = frozenset(_WORDS["anaphors"]["words"])
+_NOT_SOURCES = frozenset(_WORDS["not_sources"]["words"])
+# "..., Associated Press reported quoting local police" / "citing a security source"
+_QUOTING = re.compile(rf"\b(?:{_alt(_WORDS['quoting']['verbs'])})\s+([^,;:()\u2014\u2013.]{{2,60}})",
+                      re.IGNORECASE)
+_QUOTED_HEAD = re.compile(rf"\b(?:{_alt(_WORDS['quoting']['heads'])})$", re.IGNORECASE)
 _NOT_SUBJECT = re.compile(
     r"\b(who|which|that|whom|whose|if|when|while|where|had|has|have|was|were|is|are|been|be|"
     r"would|could|will|did|does|do|not|nobody|no one)\b"
@@ -69,9 +74,31 @@ def _clean(source: str) -> str | None:
     words = source.split()
     if not words or len(words) > 10 or _NOT_SUBJECT.search(source) or any(c.isdigit() for c in source):
         return None
-    if fold(source) in _ANAPHORS or _FUNCTION_WORD.match(source):
-        return None  # "An estimated 85 ...": no source at all
+    if fold(source) in _ANAPHORS or fold(source) in _NOT_SOURCES or _FUNCTION_WORD.match(source):
+        return None  # "An estimated 85 ...", "according to preliminary data": no source at all
     return source
+
+
+def is_anaphor(name: str) -> bool:
+    """Whether a source is only a pronoun or a bare noun for one named elsewhere ("He")."""
+    return fold(name) in _ANAPHORS
+
+
+def _quoted(sentence: str) -> str | None:
+    """The source an outlet quotes ("AP reported quoting local police": local police)."""
+    for m in _QUOTING.finditer(sentence):
+        source = _clean(m.group(1))
+        if source and (_QUOTED_HEAD.search(source) or re.search(r"\b[A-Z]", source)):
+            return source
+    return None
+
+
+def _told(answer: str, sentence: str) -> bool:
+    """Whether the answer is who was told ("A resident told the news agency that ..."), not who
+    told it."""
+    words = fold(answer).removeprefix("the ").split()[:2]
+    return bool(words) and re.search(rf"\btold\s+(?:the\s+|a\s+)?{re.escape(' '.join(words))}\b",
+                                     fold(sentence)) is not None
 
 
 # A clause between commas that glosses the subject: "The resident, who chose to remain
@@ -87,6 +114,12 @@ def _found(sentence: str) -> list[tuple[int, str]]:
             src = _clean(m.group(1))
             if src:
                 found.append((m.start(1), src))
+                continue
+            # "... prompting an operation that the army said led to ...": the subject of a
+            # relative clause's "said" is the words after its "that"
+            rel = list(re.finditer(r"\bthat\s+", m.group(1)))
+            if pattern is _BEFORE and rel and (src := _clean(m.group(1)[rel[-1].end():])):
+                found.append((m.start(1) + rel[-1].end(), src))
     out: list[tuple[int, str]] = []
     for start, src in sorted(found):
         if fold(src) not in {fold(o) for _, o in out}:
@@ -143,8 +176,13 @@ def _doer(answer: str, sentence: str) -> bool:
 
 
 def _checked(answer: str | None, sentence: str, at: int | None) -> tuple[str | None, str]:
-    if answer and _doer(answer, sentence):
-        answer = None  # the model named who did the killing, not who told of it
+    if answer and (_doer(answer, sentence) or fold(answer) in _NOT_SOURCES):
+        answer = None  # the model named who did the killing, or the figures, not who told of it
+    quoted = _quoted(sentence)
+    if quoted:
+        return quoted, "the one the sentence's outlet quotes"
+    if answer and _told(answer, sentence):
+        answer = None  # "A resident told the news agency that ...": the resident told it
     named = _found(sentence)
     if len(named) > 1 and at is not None:
         before = [src for start, src in named if start < at]

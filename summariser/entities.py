@@ -41,6 +41,18 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in words)
 
 
+def abbreviates(short: str, name: str) -> bool:
+    """Whether `short` is an abbreviation of `name` or of its last words: "RSF" of "Rapid Support
+    Forces" and of "Sudan's paramilitary Rapid Support Forces", "the SAF" of "Sudanese Armed
+    Forces"."""
+    short = re.sub(r"^the\s+", "", short.strip(), flags=re.IGNORECASE)
+    if not re.fullmatch(r"[A-Z]{2,6}", short):
+        return False
+    initials = _initials(name)
+    return len(initials) >= len(short) and initials.endswith(short) and \
+        len(name.split()) >= len(short)
+
+
 def _full_name(words_before: str, abbreviation: str) -> str:
     """The name an abbreviation stands for, from the capitalised words before it: the shortest
     tail whose initials spell it ("The Director General of Inter-Services Public Relations" ->

@@ -6,9 +6,10 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Sequence
 
 from summariser.attribution import reporter
-from summariser.candidates import Candidate
+from summariser.candidates import SUBSET, Candidate
 from summariser.entities import fold, route
 from summariser.lexicon import load, noun_class
 from summariser.numbers import ParsedCount, find_numbers
@@ -82,6 +83,10 @@ GROUP_RULES: dict[str, tuple[str, tuple[tuple[str, str, str | None], ...]]] = {
         ("At least 150 Syrian regime forces have been killed.", "At least 150", "combatants"))),
     "class noun a word on": ("a class noun a word or two after the number, in the same phrase", (
         ("The strike killed six IS militants.", "six", "combatants"),)),
+    "men an armed side lost": ("'<forces> ... lost N (men)': the men were the side's fighters", (
+        ("Government forces pushed the militants back but lost more than 30 men, including seven "
+         "killed in a car bombing.",
+         "more than 30", "combatants"),)),
     "dead in an attack on forces": ("a bare toll of an attack on an army, police or a base", (
         ("Twelve dead in ELN attack on Colombian military.", "Twelve", "combatants"),
         ("At least 9 killed in an ambush on an army convoy.", "At least 9", "combatants"))),
@@ -104,6 +109,34 @@ def _attack_on_forces() -> re.Pattern[str]:
     return re.compile(r"[^.;,]{0,40}?\b(?:attacks?|ambush(?:es)?|assaults?|raids?|strikes?|bombings?)"
                       r"\s+(?:on|against)\s+(?:an?\s+|the\s+|its\s+)?(?:[\w-]+\s+){0,2}?"
                       rf"(?:{forces})\b", re.IGNORECASE)
+
+
+@functools.cache
+def _lost_by_forces() -> re.Pattern[str]:
+    """'<forces> ... lost' right before the number, with no other clause between."""
+    forces = "|".join(re.escape(w) for w in load("nouns")["losing_forces"])
+    return re.compile(rf"\b(?:{forces})\b[^.;,]{{0,120}}\blost\s+(?:more\s+than\s+|at\s+least\s+|about\s+|"
+                      r"around\s+|nearly\s+|some\s+|over\s+|up\s+to\s+)?$", re.IGNORECASE)
+
+
+def subset_group(cand: Candidate, figures: Sequence[Casualty | Displacement], kind: str,
+                 rule: str | None, after_figure: bool) -> tuple[str | None, str | None]:
+    """(group, rule) for a number whose own words name no class but that counts some of the
+    people of a figure before it: "lost more than 30 men, including seven killed in a car
+    bombing" (`after_figure`: the last number before it in the sentence was that figure, none
+    between), "Three of the injured were in a serious condition" (the last figure of its kind).
+    A subset has its superset's group. (None, `rule`) when neither applies."""
+    at = cand.mention.start - cand.sentence.start
+    span = (cand.sentence.start, cand.sentence.end)
+    bare = cand.mention.noun is None or cand.mention.noun.casefold() in GENERIC_NOUNS
+    if bare and after_figure and figures and figures[-1].span == span and \
+            SUBSET.search(cand.sentence.text[:at]):
+        return figures[-1].group, "a subset of the figure before it"
+    if rule == "of them":
+        for f in reversed(figures):
+            if (f.kind if isinstance(f, Casualty) else "displaced") == kind:
+                return f.group, "some of an earlier figure of its kind"
+    return None, rule
 
 
 def _group_of(noun: str | None) -> str | None:
@@ -159,6 +192,8 @@ def noun_group(cand: Candidate) -> tuple[str | None, str | None]:
                 return named[-1], "they were"
     if own:
         return own, rule
+    if (noun is None or noun.casefold() in ("men", "members")) and _lost_by_forces().search(before):
+        return "combatants", "men an armed side lost"
     if (noun is None or noun.casefold() in GENERIC_NOUNS) and _attack_on_forces().match(after):
         return "combatants", "dead in an attack on forces"
     if noun and noun.casefold() != "others":

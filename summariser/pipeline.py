@@ -19,12 +19,19 @@ import functools
 import logging
 from collections.abc import Callable
 
-from summariser.attribution import points_back, reporter, source_before, source_rule, sources
+from summariser.attribution import is_anaphor, points_back, reporter, source_before, source_rule, sources
 from summariser.backends.base import LLMRequest
 from summariser.candidates import SUBSET, clause_kind, find_candidates, marked
 from summariser.entities import fold
 from summariser.errors import ExtractionFailed
-from summariser.figures import conflicting_tolls, detail_of, figure_record, noun_group, source_of
+from summariser.figures import (
+    conflicting_tolls,
+    detail_of,
+    figure_record,
+    noun_group,
+    source_of,
+    subset_group,
+)
 from summariser.grounding import check_figure, locate
 from summariser.model_calls import Run, approx_tokens
 from summariser.narrative import lead, parts
@@ -114,6 +121,10 @@ def focused(article: str, run: Run) -> Brief:
         kind = local or d.kind
         last_kind[cand.sentence.start] = (end, kind)
         group, group_rule = noun_group(cand)
+        if group is None:  # "..., including seven killed": a subset has its superset's group
+            group, group_rule = subset_group(cand, figures, kind, group_rule,
+                                             before is not None and before[1] is not None
+                                             and not find_numbers(cand.sentence.text[before[0]:at]))
         found[(kind, v.count, v.low, v.high)] = (len(figures), group or d.group, d.scope)
         figures.append(figure_record(kind, cand.mention.value, group or d.group,
                                      detail_of(cand.mention.noun), source_of(d.reported_by), d.scope,
@@ -202,7 +213,7 @@ def _assemble(article: str, ov: Overview, places: list[Location],
         if key in seen:
             continue
         seen.add(key)
-        if points_back(fig.evidence) and (fig.reported_by is None
+        if points_back(fig.evidence) and (fig.reported_by is None or is_anaphor(fig.reported_by)
                                           or fold(fig.reported_by) not in fold(fig.evidence)):
             # "He further said that over 20 ...": who "he" is, named in a sentence before, over
             # a source the model guessed that this sentence does not name.

@@ -101,3 +101,26 @@ def test_a_pronoun_source_is_the_one_named_before_not_a_guess() -> None:
     brief, _ = _focused(article, decisions)
     attackers = next(c for c in brief.casualties if c.count == 22)
     assert attackers.reported_by == "ministry spokesman Colonel Etienne Mbaye"
+
+
+def test_a_subset_with_no_class_of_its_own_has_its_supersets_group() -> None:
+    article = ("Forces lose 30 men near Sirte\n\nGovernment forces pushed the militants back but "
+               "lost more than 30 men, including seven killed in a car bombing, a hospital "
+               "spokesman said. Forty people were wounded in the city. Three of the wounded were "
+               "in a serious condition.")
+    decisions = {"more than 30": {"kind": "killed", "group": "mixed", "reported_by": "not stated"},
+                 "seven": {"kind": "killed", "group": "civilians", "reported_by": "not stated"},
+                 "Forty": {"kind": "injured", "group": "mixed", "reported_by": "not stated"},
+                 "Three": {"kind": "injured", "group": "combatants", "reported_by": "not stated"}}
+    brief, _ = _focused(article, decisions)
+    assert [(c.kind, c.count or c.low, c.group) for c in brief.casualties] == [
+        ("killed", 30, "combatants"), ("killed", 7, "combatants"), ("injured", 40, "mixed/unspecified"),
+        ("injured", 3, "mixed/unspecified")]
+
+
+def test_a_subset_naming_its_own_class_keeps_it() -> None:
+    article = ("Market shelled\n\nShelling killed 25 people, among them six children, medics said.")
+    decisions = {"25": {"kind": "killed", "group": "mixed", "reported_by": "not stated"},
+                 "six": {"kind": "killed", "group": "mixed", "reported_by": "not stated"}}
+    brief, _ = _focused(article, decisions)
+    assert [(c.count, c.group) for c in brief.casualties] == [(25, "mixed/unspecified"), (6, "civilians")]

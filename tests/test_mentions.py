@@ -445,3 +445,41 @@ def test_an_auxiliary_before_the_verb_is_no_part_of_the_source() -> None:
     # "have claimed 6,000 lives" is a toll, not an attribution
     assert sources("Clashes between militants and soldiers have claimed more than 6,000 lives, "
                    "the ICG said.") == ["the ICG"]
+
+
+def test_figures_and_the_outlet_that_quotes_a_source_are_no_source_of_their_own() -> None:
+    quoting = ("At least 30 villagers were killed when gunmen attacked a remote community, "
+               "Associated Press reported quoting local police.")
+    assert reporter("Associated Press", quoting) == "local police"
+    assert reporter(None, quoting) == "local police"
+    citing = "Twelve soldiers died, the state news agency reported, citing security concerns."
+    assert reporter(None, citing) == "the state news agency"  # "security concerns" names no one
+    data = ("The Armenian side, according to preliminary data, has lost 16 servicemen, "
+            "press secretary Shushan Stepanyan said.")
+    assert "preliminary data" not in sources(data)
+    assert reporter("preliminary data", data) == "press secretary Shushan Stepanyan"
+
+
+def test_who_was_told_is_not_who_told_and_a_relative_clause_names_its_sayer() -> None:
+    told = ("Another resident, who also spoke on the condition of anonymity, told the news agency "
+            "that around 30,000 were evacuated into forests.")
+    assert reporter("the news agency Associated Press", told) == "Another resident"
+    relative = ("Eleven gendarmes were killed on Thursday, prompting a military operation that "
+                "the army said led to the deaths of around 40 jihadists.")
+    assert sources(relative) == ["the army"]
+    assert reporter(None, relative, relative.index("40")) == "the army"
+
+
+def test_a_pronoun_the_model_gives_as_the_source_is_the_one_named_before() -> None:
+    article = ("Police killed in Paktia\n\nThe governor's spokesman Naqib Ahmad Atal told "
+               "reporters the Taliban attacked the district. He says at least five police officers "
+               "were killed and five others were wounded in heavy fighting.")
+    decisions = {"at least five": {"kind": "killed", "group": "combatants",
+                                   "reported_by": "Naqib Ahmad Atal"},
+                 "five": {"kind": "injured", "group": "combatants", "reported_by": "He"}}
+    fake = RecordingFake(responder=responder_for(article, decisions, overview()))
+    brief = summarise(article, Config(backend="fake", strategy="focused", use_cache=False),
+                      backend=fake)
+    spokesman = "The governor's spokesman Naqib Ahmad Atal"
+    assert [(c.kind, c.reported_by) for c in brief.casualties] == [
+        ("killed", spokesman), ("injured", spokesman)]

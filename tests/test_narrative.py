@@ -286,3 +286,49 @@ def test_code_adds_a_change_the_model_left_out_and_a_retaking_is_the_later_event
     out = parts.controls(ov, sentences, [], names, places)
     assert [(c.place, c.gained_by) for c in out] == [("Abu Grain", "Military forces"),
                                                      ("Maaret al-Numan", "Regime forces")]
+
+
+def test_an_abbreviation_and_its_name_are_one_side() -> None:
+    assert control.same_side("RSF", "Rapid Support Forces")
+    assert control.same_side("Sudan's paramilitary Rapid Support Forces", "the RSF")
+    assert not control.same_side("RSF", "Sudanese Armed Forces")
+    assert not control.same_side("UN", "Russian forces")
+    # so the verb's gainer, named by its abbreviation, is not also given as the loser
+    text = ("Sudan's paramilitary Rapid Support Forces (RSF) have reportedly taken control of "
+            "el-Fula, the capital of West Kordofan state.")
+    reading = _read("el-Fula", text, ["RSF"])
+    assert reading is not None and reading.gained_by == "RSF"
+    assert control.reconcile(reading, "RSF", "Rapid Support Forces", text) == ("RSF", None)
+
+
+def test_a_place_named_by_its_common_noun_where_that_noun_is_the_briefs_only_such_place() -> None:
+    assert control.anaphor("El Salini base", ["El Salini base", "Lower Shabelle"]) == "base"
+    assert control.anaphor("El Salini base", ["El Salini base", "Afgoye base"]) is None  # which base?
+    assert control.anaphor("Lower Shabelle", ["Lower Shabelle"]) is None
+    assert control.anaphor("Kabul", ["Kabul"]) is None
+    text = "The military recaptured the base when reinforcements arrived."
+    reading = control.read("El Salini base", Sentence(0, len(text), text), ["military"], noun="base")
+    assert reading is not None
+    assert (reading.place, reading.gained_by, reading.undoes) == ("El Salini base", "military", True)
+    assert _read("El Salini base", text, ["military"]) is None  # without the noun: no place named
+    beside = "The military recaptured the base of the hill."
+    assert control.read("El Salini base", Sentence(0, len(beside), beside), ["military"],
+                        noun="base") is None
+
+
+def test_the_subject_of_two_joined_verbs_took_the_place_not_the_first_verbs_object() -> None:
+    text = ("Islamist al Shabaab militants killed 12 Somali soldiers and briefly captured "
+            "Afgoye, officials said.")
+    reading = _read("Afgoye", text, ["al Shabaab militants", "Somali soldiers"])
+    assert reading is not None and reading.gained_by == "al Shabaab militants"
+    both = "Rebels and militias captured Afgoye."
+    reading = _read("Afgoye", both, ["Rebels", "militias"])
+    assert reading is not None and reading.gained_by == "militias"
+
+
+def test_a_loss_the_loser_admits_is_confirmed_even_beside_the_gainers_claim() -> None:
+    text = ("The Ukrainian army said on Monday it had withdrawn from the nearby village of "
+            "Lastochkyne after Russia claimed its capture.")
+    assert not control.claimed(text, None, "The Ukrainian army")
+    assert control.claimed(text, "Russia")  # no loser known: the claim word decides
+    assert control.claimed("The RSF said its forces had taken El-Khoei.", "RSF", "army")

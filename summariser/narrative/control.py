@@ -20,7 +20,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from summariser.entities import fold
+from summariser.entities import abbreviates, fold
 from summariser.gazetteer import fold_keep_length as _flat
 from summariser.lexicon import load
 from summariser.text import Sentence
@@ -157,7 +157,14 @@ def _before(parties: list[tuple[int, int, str]], at: int, text: str) -> str | No
 
 
 def _side_before(parties: list[tuple[int, int, str]], at: int, text: str) -> str | None:
+    """The verb's subject: the side named nearest before it, unless that side is the object of
+    a verb the subject also governs ("militants killed 12 soldiers and captured the base": the
+    militants took it)."""
     i = _before_at(parties, at, text)
+    if i is not None and i > 0 and re.fullmatch(r"\s+and\s+(?:\w+ly\s+)?", text[parties[i][1]:at]):
+        j = _before_at(parties, parties[i][0], text)
+        if j is not None and re.search(r"\w", text[parties[j][1]:parties[i][0]]):
+            i = j  # a word between the two (the first verb): not "rebels and militias captured"
     return None if i is None else _named(parties, i, text)
 
 
@@ -207,12 +214,20 @@ def _named(parties: list[tuple[int, int, str]], i: int, text: str) -> str:
     return text[first:end]
 
 
-def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = False) -> Reading | None:
+def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = False,
+         noun: str | None = None) -> Reading | None:
     """The sides the sentence gives for `place`, or None when no verb there governs the place.
     `direct`: only a verb whose own object the place is (see _governs) counts; for a place no
-    one said changed hands, where a place beside the object must not pass for it."""
+    one said changed hands, where a place beside the object must not pass for it. `noun`: the
+    common noun that stands for the place in a sentence that does not name it ("the base" for
+    "El Salini base"; see anaphor)."""
     text = sentence.text
     places = _place_at(place, text)
+    by_noun = False
+    if not places and noun:
+        places = [m.span(1) for m in re.finditer(rf"\bthe\s+({re.escape(noun)})\b(?!\s+of\b)", text,
+                                                 re.IGNORECASE)]
+        by_noun = bool(places)
     if direct:  # "retook the Hama province villages of Aqareb": Hama province only qualifies them
         places = [(ps, pe) for ps, pe in places if not _direct_rules()[1].match(text[pe:])]
     if not places:
@@ -256,11 +271,26 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
     if same_side(gained, lost):
         lost = None  # one party both sides: the loss verb was about another place
     ps, pe = places[0]
-    spelled = text[ps:pe]
+    spelled = place if by_noun else text[ps:pe]
     if fold(spelled) != fold(place):  # only its last word matched: take the name around it
         around = re.search(r"(?:[A-Z][\w'’]*[\s-]+(?:al-|el-)?)*\S*$", text[:pe])
         spelled = around.group().strip() if around else spelled
     return Reading(gained, lost, "+".join(dict.fromkeys(rules)), spelled, undoes)
+
+
+def anaphor(place: str, others: list[str]) -> str | None:
+    """The common noun a later sentence calls `place` by ("the base" for "El Salini base", "the
+    airport" for "Kramatorsk airport"): the place's last word when it is a place noun in lower
+    case and no other place of the brief ends in the same noun (then "the base" is ambiguous)."""
+    words = place.split()
+    if len(words) < 2 or not words[-1].islower():
+        return None
+    noun = words[-1]
+    if not re.fullmatch(rf"(?:{_alternation(load('control')['place_nouns'])})", noun):
+        return None
+    if any(fold(o) != fold(place) and fold(o).split()[-1:] == [fold(noun)] for o in others):
+        return None
+    return noun
 
 
 @functools.cache
@@ -272,7 +302,7 @@ def same_side(a: str | None, b: str | None) -> bool:
     if not a or not b:
         return False
     fa, fb = (re.sub(r"^the\s+", "", fold(x)) for x in (a, b))
-    return fa == fb or fa in fb or fb in fa
+    return fa == fb or fa in fb or fb in fa or abbreviates(a, b) or abbreviates(b, a)
 
 
 def mentioned(name: str | None, text: str) -> bool:
@@ -304,22 +334,30 @@ def reconcile(reading: Reading, model_gained: str | None, model_lost: str | None
 _SAID = re.compile(r"\b(?:said|says|say|announc\w*|reported|told)\b", re.IGNORECASE)
 
 
-def claimed(sentence: str, gained: str | None) -> bool:
+def _sayers(sentence: str) -> list[str]:
+    """The words naming whoever "said" or "told" something in the sentence."""
+    return [" ".join(re.split(r"[,;:(\u201c\"]", sentence[:m.start()])[-1].split()[-6:])
+            for m in _SAID.finditer(sentence)]
+
+
+def claimed(sentence: str, gained: str | None, lost: str | None = None) -> bool:
     """Whether the change is only the gainer's claim (LABELLING.md: "claimed" when only one side
-    claims it, "confirmed" when stated as fact or by others). A claim word makes it a claim; a
-    "said" makes it one only when the one who said it is the gainer ("The RSF said its forces had
-    taken El-Khoei"), not the loser ("The ministry says it has withdrawn") or a third party
-    ("..., the Observatory said")."""
+    claims it, "confirmed" when stated as fact or by others). The loser saying it lost the place
+    confirms it ("The Ukrainian army said it had withdrawn from Lastochkyne ... after Russia
+    claimed its capture"). Otherwise a claim word makes it a claim; a "said" makes it one only
+    when the one who said it is the gainer ("The RSF said its forces had taken El-Khoei"), not
+    the loser ("The ministry says it has withdrawn") or a third party ("..., the Observatory
+    said")."""
+    if lost and any(same_side(sayer, lost) or mentioned(lost, sayer) for sayer in _sayers(sentence)):
+        return False
     if re.search(r"\bclaim\w*", sentence, re.IGNORECASE):
         return True
     if not gained:
         return False
-    for m in _SAID.finditer(sentence):
-        sayer = re.split(r"[,;:(\u201c\"]", sentence[:m.start()])[-1].split()[-6:]
-        if same_side(" ".join(sayer), gained) or mentioned(gained, " ".join(sayer)):
+    for sayer in _sayers(sentence):
+        if same_side(sayer, gained) or mentioned(gained, sayer):
             return True
     for m in re.finditer(r"\baccording to\s+", sentence, re.IGNORECASE):
-        sayer = re.split(r"[,;.]", sentence[m.end():])[0].split()[:6]
-        if mentioned(gained, " ".join(sayer)):
+        if mentioned(gained, " ".join(re.split(r"[,;.]", sentence[m.end():])[0].split()[:6])):
             return True
     return False

@@ -133,8 +133,10 @@ def controls(ov: Overview, sentences: list[Sentence], warnings: list[str],
     does not change hands in a news report, its towns do).
     """
     out: list[ControlChange] = []
+    place_names = [p.name for p in places]
     for c in ov.control_changes[:MAX_CONTROLS]:
-        readings = _readings(c.place, sentences, [*names, c.gained_by or "", c.lost_by or ""], False)
+        readings = _readings(c.place, sentences, [*names, c.gained_by or "", c.lost_by or ""], False,
+                             control.anaphor(c.place, place_names))
         if not readings:
             warnings.append(f"Dropped control change at {c.place!r}: no sentence of the "
                             "article says who took or left it.")
@@ -150,17 +152,18 @@ def controls(ov: Overview, sentences: list[Sentence], warnings: list[str],
             break
         if place.type == "country" or _has_place(out, place.name):
             continue
-        change = _latest(_readings(place.name, sentences, names, True), None, None)
+        change = _latest(_readings(place.name, sentences, names, True,
+                                   control.anaphor(place.name, place_names)), None, None)
         if change is not None and not _has_place(out, change.place):
             out.append(change)
     return out
 
 
 def _readings(place: str, sentences: list[Sentence], names: list[str],
-              direct: bool) -> list[tuple[Sentence, control.Reading]]:
+              direct: bool, noun: str | None = None) -> list[tuple[Sentence, control.Reading]]:
     out = []
     for sentence in sentences:
-        reading = control.read(place, sentence, names, direct=direct)
+        reading = control.read(place, sentence, names, direct=direct, noun=noun)
         if reading is not None:
             out.append((sentence, reading))
     return out
@@ -172,7 +175,8 @@ def _latest(readings: list[tuple[Sentence, control.Reading]], model_gained: str 
     changed hands reads it (None when that sentence names neither side: a later sentence that
     names one is often about another episode), unless a later sentence takes the place back from
     another gainer ("IS overran Abu Grain on May 5" ... "forces retook Abu Grain"): a retaking
-    is the later event."""
+    is the later event. (Both are not reported: the earlier capture is as often the story's
+    background as its own event.)"""
     if not readings:
         return None
     first = _change(*readings[0], model_gained, model_lost)
@@ -198,7 +202,7 @@ def _change(sentence: Sentence, reading: control.Reading, model_gained: str | No
         return None
     return ControlChange(
         place=reading.place, gained_by=gained, lost_by=lost,
-        status="claimed" if control.claimed(sentence.text, gained) else "confirmed", reported_by=None,
+        status="claimed" if control.claimed(sentence.text, gained, lost) else "confirmed", reported_by=None,
         evidence=sentence.text, span=(sentence.start, sentence.end))
 
 
