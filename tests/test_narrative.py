@@ -189,6 +189,16 @@ def test_no_vote_keeps_the_models_role_and_a_credited_figure_makes_a_source() ->
     # The side a harmed party fought.
     ("Several police have been killed in clashes with gunmen in the city.",
      {"police": "target", "gunmen": "attacker"}),
+    # The side behind the attack, blamed for it, or named in its compound noun.
+    ("Officials sought the gunmen, who were behind the attack.", {"police": "other", "gunmen": "attacker"}),
+    ("The governor blamed the gunmen for the shelling.", {"police": "other", "gunmen": "attacker"}),
+    ("The death toll from a brutal gunmen attack rose.", {"police": "other", "gunmen": "attacker"}),
+    ("The attack on the convoy was perpetrated by gunmen.", {"police": "other", "gunmen": "attacker"}),
+    # Giving ground makes a target; "the killing of" is a noun, its subject no attacker.
+    ("Witnesses said the police had withdrawn toward the capital.",
+     {"police": "target", "gunmen": "other"}),
+    ("The police opened an inquiry into the killing of gunmen.",
+     {"police": "other", "gunmen": "target"}),
 ])
 def test_more_ways_copy_says_who_attacked_whom(text: str, expected: dict[str, str]) -> None:
     got = _roles(text, [("police", "state forces", "other"), ("gunmen", "non-state armed group", "other")])
@@ -332,3 +342,10 @@ def test_a_loss_the_loser_admits_is_confirmed_even_beside_the_gainers_claim() ->
     assert not control.claimed(text, None, "The Ukrainian army")
     assert control.claimed(text, "Russia")  # no loser known: the claim word decides
     assert control.claimed("The RSF said its forces had taken El-Khoei.", "RSF", "army")
+
+
+def test_a_force_noun_votes_for_the_side_its_modifier_names_not_any_side_ending_in_it() -> None:
+    text = "Witnesses said army forces had withdrawn toward El Obeid."
+    got = _roles(text, [("Sudanese paramilitary forces", "non-state armed group", "attacker"),
+                        ("Army", "state forces", "attacker")])
+    assert got == {"Sudanese paramilitary forces": "attacker", "Army": "target"}

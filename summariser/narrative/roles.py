@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from summariser.entities import fold
 from summariser.lexicon import load
-from summariser.narrative.control import _alternation, _before, _parties, same_side
+from summariser.narrative.control import _alternation, _before_at, _named, _parties, same_side
 from summariser.schemas.brief import Actor, ControlChange
 from summariser.text import Sentence
 
@@ -35,7 +35,7 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+ly\s+)?$", 
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     data = load("roles")
     verbs = re.compile(rf"\b(?:{_alternation(data['verbs'])})\b", re.IGNORECASE)
-    nouns = re.compile(rf"\b(?:{_alternation(data['nouns'])})\s+(by|from|on|against)\s+", re.IGNORECASE)
+    nouns = re.compile(rf"\b(?:{_alternation(data['nouns'])})\s+(by|from|on|against|of)\s+", re.IGNORECASE)
     # "the army said"; "a French military source (who spoke on condition of anonymity) said"
     said = re.compile(rf"^\s*(?:,\s*)?(?:(?P<head>{_alternation(data['source_heads'])})\b"
                       rf"[^.;]{{0,60}}?\s)?(?:{_alternation(data['said'])})\b", re.IGNORECASE)
@@ -45,17 +45,27 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 @functools.cache
 def _more_patterns() -> dict[str, re.Pattern[str]]:
     data = load("roles")
-    return {key: re.compile(rf"\b(?:{_alternation(data[key])})\b", re.IGNORECASE)
-            for key in ("harmed", "claims", "fought_with", "clause_words")}
+    out = {key: re.compile(rf"\b(?:{_alternation(data[key])})\b", re.IGNORECASE)
+           for key in ("harmed", "claims", "fought_with", "clause_words", "behind", "blamed")}
+    out["compound"] = re.compile(rf"\b(?:an?|the|its|their)\s+(?:[a-z]+\s+)?([\w'’-]+)\s+"
+                                 rf"(?:{_alternation(data['compound_nouns'])})\b", re.IGNORECASE)
+    return out
+
+
+# "into the killing of 12 villagers": after a determiner the -ing word is a noun, with no subject.
+_NOUN_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that)\s+$", re.IGNORECASE)
 
 
 def _subject(parties: list[tuple[int, int, str]], at: int, text: str) -> str | None:
-    """The verb's subject: the side named nearest before it, with no other clause between."""
-    before = _before(parties, at, text)
-    if before is None:
+    """The verb's subject: the side named nearest before it, with no other clause between, as
+    fully as the sentence names it ("army forces", not "forces": a bare force noun would pass
+    for any actor whose name ends in it)."""
+    i = _before_at(parties, at, text)
+    if i is None:
         return None
-    end = max(e for _s, e, n in parties if n == before and e <= at)
-    return None if _more_patterns()["clause_words"].search(text[end:at]) else before
+    if _more_patterns()["clause_words"].search(text[parties[i][1]:at]):
+        return None
+    return _named(parties, i, text)
 
 
 _FORCE_NOUN = re.compile(r"\s+(?:forces|troops|fighters|units|soldiers)$")
@@ -113,7 +123,21 @@ def votes(actors: Sequence[Actor], sentences: Sequence[Sentence],
             vote(_subject(parties, m.start(), text), "attacker")
         for m in re.finditer(r"\b(?:was|were)\s+claimed\s+by\s+", text, re.IGNORECASE):
             vote(_first_after(parties, m.end(), text, 4), "attacker")
+        for m in more["behind"].finditer(text):
+            i = next((k for k in range(len(parties) - 1, -1, -1) if parties[k][1] <= m.start()), None)
+            if i is not None and re.fullmatch(r"\s*,?\s*(?:which|who)?\s*",
+                                              text[parties[i][1]:m.start()], re.IGNORECASE):
+                vote(parties[i][2], "attacker")
+        for m in more["blamed"].finditer(text):
+            side = _first_after(parties, m.end(), text, 3)
+            end = next((e for s, e, n in parties if s >= m.end() and n == side), None)
+            if end is not None and re.match(r"\s+(?:responsible\s+)?for\b", text[end:end + 20]):
+                vote(side, "attacker")  # "blamed the Front for the shelling"
+        for m in more["compound"].finditer(text):
+            vote(m.group(1), "attacker")  # "a Houthi attack": only a word an actor's name has
         for m in verbs.finditer(text):
+            if m.group().lower().endswith("ing") and _NOUN_BEFORE.search(text[:m.start()]):
+                continue
             before, after = _subject(parties, m.start(), text), None
             if _PASSIVE.search(text[:m.start()]):
                 harmed_here = harmed_here or before is not None
