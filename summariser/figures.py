@@ -98,8 +98,11 @@ GROUP_RULES: dict[str, tuple[str, tuple[tuple[str, str, str | None], ...]]] = {
                                 "people, another harm", (
         ("The strike killed four civilians and wounded six others.", "six", "civilians"),
         ("Fourteen soldiers were killed and nine others wounded.", "nine", "combatants"))),
-    "bare number repeats a count": ("a bare number takes the last count's noun, unless it is a toll", (
-        ("Rebels killed 4 soldiers on Monday and 12 on Tuesday.", "12", "combatants"),)),
+    "bare number repeats a count": ("a bare number (or one with a harm word for its noun: 'N "
+                                    "wounded') takes the last count's noun, unless it is a toll", (
+        ("Rebels killed 4 soldiers on Monday and 12 on Tuesday.", "12", "combatants"),
+        ("The Armenian side has lost 16 servicemen, there are more than 100 wounded.",
+         "more than 100", "combatants"))),
 }
 
 
@@ -196,13 +199,14 @@ def noun_group(cand: Candidate) -> tuple[str | None, str | None]:
         return "combatants", "men an armed side lost"
     if (noun is None or noun.casefold() in GENERIC_NOUNS) and _attack_on_forces().match(after):
         return "combatants", "dead in an attack on forces"
-    if noun and noun.casefold() != "others":
+    harm_word = bool(noun) and noun.casefold() in ("wounded", "injured", "dead", "killed")
+    if noun and noun.casefold() != "others" and not harm_word:
         return None, "noun of no class" if rule == "counted noun" else rule
     earlier = [m for m in find_numbers(before) if m.noun]
     if not earlier:
         return None, None
     between = before[earlier[-1].end:]
-    if noun:  # "others"
+    if noun and not harm_word:  # "others"
         # "three (government) soldiers and two others were killed": others than the soldiers,
         # so unknown. "killing four civilians and wounding six others", "fourteen soldiers were
         # killed and nine others wounded": the same people, another harm.
