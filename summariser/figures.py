@@ -199,7 +199,7 @@ def noun_group(cand: Candidate) -> tuple[str | None, str | None]:
         return "combatants", "men an armed side lost"
     if (noun is None or noun.casefold() in GENERIC_NOUNS) and _attack_on_forces().match(after):
         return "combatants", "dead in an attack on forces"
-    harm_word = bool(noun) and noun.casefold() in ("wounded", "injured", "dead", "killed")
+    harm_word = (noun or "").casefold() in ("wounded", "injured", "dead", "killed")
     if noun and noun.casefold() != "others" and not harm_word:
         return None, "noun of no class" if rule == "counted noun" else rule
     earlier = [m for m in find_numbers(before) if m.noun]
