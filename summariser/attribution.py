@@ -74,9 +74,15 @@ def _clean(source: str) -> str | None:
     words = source.split()
     if not words or len(words) > 10 or _NOT_SUBJECT.search(source) or any(c.isdigit() for c in source):
         return None
-    if fold(source) in _ANAPHORS or fold(source) in _NOT_SOURCES or _FUNCTION_WORD.match(source):
+    if fold(source) in _ANAPHORS or _no_one(source) or _FUNCTION_WORD.match(source):
         return None  # "An estimated 85 ...", "according to preliminary data": no source at all
     return source
+
+
+def _no_one(source: str) -> bool:
+    """Whether a phrase names the figures, not who gave them ("preliminary data", "the latest
+    figures"): one of lexicon/attribution.toml's not_sources, as a whole."""
+    return fold(source) in _NOT_SOURCES
 
 
 def is_anaphor(name: str) -> bool:
@@ -84,12 +90,15 @@ def is_anaphor(name: str) -> bool:
     return fold(name) in _ANAPHORS
 
 
-def _quoted(sentence: str) -> str | None:
-    """The source an outlet quotes ("AP reported quoting local police": local police)."""
+def _quoted(sentence: str) -> tuple[int, str] | None:
+    """The source an outlet quotes ("AP reported quoting local police": local police): a phrase
+    ending in a source noun, or a name whose every word is capitalised ("citing Ukraine's
+    General Staff"; "citing Russian shelling" names no one)."""
     for m in _QUOTING.finditer(sentence):
         source = _clean(m.group(1))
-        if source and (_QUOTED_HEAD.search(source) or re.search(r"\b[A-Z]", source)):
-            return source
+        if source and (_QUOTED_HEAD.search(source) or all(
+                w[:1].isupper() or w.lower() in ("of", "the", "for", "and") for w in source.split())):
+            return m.start(1), source
     return None
 
 
@@ -117,9 +126,9 @@ def _found(sentence: str) -> list[tuple[int, str]]:
                 continue
             # "... prompting an operation that the army said led to ...": the subject of a
             # relative clause's "said" is the words after its "that"
-            rel = list(re.finditer(r"\bthat\s+", m.group(1)))
+            rel = list(re.finditer(r"\bthat\s+(?=(?:the|a|an|its)\s|[A-Z])", m.group(1)))
             if pattern is _BEFORE and rel and (src := _clean(m.group(1)[rel[-1].end():])):
-                found.append((m.start(1) + rel[-1].end(), src))
+                found.append((m.start(1) + rel[-1].end(), src))  # not "Residents of that town said"
     out: list[tuple[int, str]] = []
     for start, src in sorted(found):
         if fold(src) not in {fold(o) for _, o in out}:
@@ -176,14 +185,16 @@ def _doer(answer: str, sentence: str) -> bool:
 
 
 def _checked(answer: str | None, sentence: str, at: int | None) -> tuple[str | None, str]:
-    if answer and (_doer(answer, sentence) or fold(answer) in _NOT_SOURCES):
+    if answer and (_doer(answer, sentence) or _no_one(answer)):
         answer = None  # the model named who did the killing, or the figures, not who told of it
-    quoted = _quoted(sentence)
-    if quoted:
-        return quoted, "the one the sentence's outlet quotes"
+    named = _found(sentence)
+    quoted = _quoted(sentence) if len(named) <= 1 else None  # beside other sources: see below
+    if quoted and not (at is not None and quoted[0] > at and any(st < at for st, _ in named)):
+        # not where another source gave this figure first ("Police said 12 died, but Reuters,
+        # citing hospital sources, put the toll at 20": the 12 is the police's)
+        return quoted[1], "the one the sentence's outlet quotes"
     if answer and _told(answer, sentence):
         answer = None  # "A resident told the news agency that ...": the resident told it
-    named = _found(sentence)
     if len(named) > 1 and at is not None:
         before = [src for start, src in named if start < at]
         agrees = answer is None or any(_same(answer, src) for _, src in named)

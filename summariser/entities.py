@@ -49,8 +49,11 @@ def abbreviates(short: str, name: str) -> bool:
     if not re.fullmatch(r"[A-Z]{2,6}", short):
         return False
     initials = _initials(name)
-    return len(initials) >= len(short) and initials.endswith(short) and \
-        len(name.split()) >= len(short)
+    if initials == short:
+        return True
+    # the name's last words only ("Sudan's paramilitary Rapid Support Forces"): three letters at
+    # least, or "SF" would stand for any "... Support Forces"
+    return len(short) >= 3 and initials.endswith(short) and len(name.split()) >= len(short)
 
 
 def _full_name(words_before: str, abbreviation: str) -> str:

@@ -31,6 +31,10 @@ CIVILIAN_NOUNS = noun_class("nouns", "civilian")
 COMBATANT_NOUNS = noun_class("nouns", "combatant")
 UNSPECIFIED_NOUNS = noun_class("nouns", "unspecified")
 _GROUP_SEARCH_STOP = noun_class("nouns", "stop")
+# A harm word standing for the noun ("30 wounded") repeats the count before it, as a bare number
+# does; who an armed side "lost" (lexicon/nouns.toml).
+_REPEAT_HARM = frozenset(load("nouns")["repeat_harm"])
+_LOST_MEN = frozenset(load("nouns")["lost_men"])
 NOT_STATED = {"", "not stated", "none", "unknown", "n/a", "null", "unspecified", "not specified"}
 GROUPS = {"civilians": "civilians", "combatants": "combatants", "mixed": "mixed/unspecified"}
 
@@ -116,10 +120,13 @@ def _attack_on_forces() -> re.Pattern[str]:
 
 @functools.cache
 def _lost_by_forces() -> re.Pattern[str]:
-    """'<forces> ... lost' right before the number, with no other clause between."""
+    """'<forces> ... lost' right before the number, with no clause break and no "said" between
+    ("Police said the village lost 12 men" is the village's loss)."""
     forces = "|".join(re.escape(w) for w in load("nouns")["losing_forces"])
-    return re.compile(rf"\b(?:{forces})\b[^.;,]{{0,120}}\blost\s+(?:more\s+than\s+|at\s+least\s+|about\s+|"
-                      r"around\s+|nearly\s+|some\s+|over\s+|up\s+to\s+)?$", re.IGNORECASE)
+    said = r"(?:said|says|say|told|reported|stated|added)"
+    return re.compile(rf"\b(?:{forces})\b(?:(?!\b{said}\b)[^.;,]){{0,120}}\blost\s+"
+                      r"(?:more\s+than\s+|at\s+least\s+|about\s+|around\s+|nearly\s+|some\s+|over\s+|"
+                      r"up\s+to\s+)?$", re.IGNORECASE)
 
 
 def subset_group(cand: Candidate, figures: Sequence[Casualty | Displacement], kind: str,
@@ -128,18 +135,25 @@ def subset_group(cand: Candidate, figures: Sequence[Casualty | Displacement], ki
     people of a figure before it: "lost more than 30 men, including seven killed in a car
     bombing" (`after_figure`: the last number before it in the sentence was that figure, none
     between), "Three of the injured were in a serious condition" (the last figure of its kind).
-    A subset has its superset's group. (None, `rule`) when neither applies."""
+    A subset has its superset's group ("including ...": only a class, civilians or combatants).
+    (None, `rule`) when neither applies."""
     at = cand.mention.start - cand.sentence.start
     span = (cand.sentence.start, cand.sentence.end)
     bare = cand.mention.noun is None or cand.mention.noun.casefold() in GENERIC_NOUNS
     if bare and after_figure and figures and figures[-1].span == span and \
-            SUBSET.search(cand.sentence.text[:at]):
+            SUBSET.search(cand.sentence.text[:at]) and figures[-1].group in _CLASSES:
         return figures[-1].group, "a subset of the figure before it"
     if rule == "of them":
         for f in reversed(figures):
             if (f.kind if isinstance(f, Casualty) else "displaced") == kind:
-                return f.group, "some of an earlier figure of its kind"
+                return f.group, "some of an earlier figure of its kind"  # "of the injured"
     return None, rule
+
+
+# What "including N killed ..." inherits: a class; the words after it may say more of who they
+# were than an unspecified superset ("including seven killed at a school"), so the model's
+# answer stands then. "N of the injured" are those injured, whatever their group.
+_CLASSES = ("civilians", "combatants")
 
 
 def _group_of(noun: str | None) -> str | None:
@@ -195,17 +209,20 @@ def noun_group(cand: Candidate) -> tuple[str | None, str | None]:
                 return named[-1], "they were"
     if own:
         return own, rule
-    if (noun is None or noun.casefold() in ("men", "members")) and _lost_by_forces().search(before):
+    if (noun is None or noun.casefold() in _LOST_MEN) and _lost_by_forces().search(before):
         return "combatants", "men an armed side lost"
     if (noun is None or noun.casefold() in GENERIC_NOUNS) and _attack_on_forces().match(after):
         return "combatants", "dead in an attack on forces"
-    harm_word = (noun or "").casefold() in ("wounded", "injured", "dead", "killed")
+    harm_word = (noun or "").casefold() in _REPEAT_HARM
     if noun and noun.casefold() != "others" and not harm_word:
         return None, "noun of no class" if rule == "counted noun" else rule
     earlier = [m for m in find_numbers(before) if m.noun]
     if not earlier:
         return None, None
     between = before[earlier[-1].end:]
+    if harm_word and re.search(r"[;:]|\b(?:while|whereas|separate|separately|meanwhile|elsewhere)\b",
+                               between, re.IGNORECASE):
+        return None, None  # "killed 40 militants; a separate car bombing left 12 dead"
     if noun and not harm_word:  # "others"
         # "three (government) soldiers and two others were killed": others than the soldiers,
         # so unknown. "killing four civilians and wounding six others", "fourteen soldiers were

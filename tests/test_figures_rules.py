@@ -124,3 +124,13 @@ def test_a_subset_naming_its_own_class_keeps_it() -> None:
                  "six": {"kind": "killed", "group": "mixed", "reported_by": "not stated"}}
     brief, _ = _focused(article, decisions)
     assert [(c.count, c.group) for c in brief.casualties] == [(25, "mixed/unspecified"), (6, "civilians")]
+
+
+@pytest.mark.parametrize(("sentence", "number"), [
+    ("Police said the village lost 12 men, killed when gunmen attacked.", "12"),
+    ("The army said it killed 40 militants; a separate car bombing left 12 dead in the market.", "12"),
+])
+def test_a_loss_or_a_harm_word_is_no_fighters_count_across_a_said_or_another_event(
+        sentence: str, number: str) -> None:
+    (cand,) = [c for c in find_candidates(sentence) if c.mention.text == number]
+    assert noun_group(cand)[0] is None

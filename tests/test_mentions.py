@@ -456,8 +456,16 @@ def test_figures_and_the_outlet_that_quotes_a_source_are_no_source_of_their_own(
     assert reporter(None, citing) == "the state news agency"  # "security concerns" names no one
     data = ("The Armenian side, according to preliminary data, has lost 16 servicemen, "
             "press secretary Shushan Stepanyan said.")
-    assert "preliminary data" not in sources(data)
+    assert sources(data) == ["press secretary Shushan Stepanyan"]
     assert reporter("preliminary data", data) == "press secretary Shushan Stepanyan"
+    assert reporter("the latest figures", "The latest figures show 40 dead.") is None
+    police = "Attacks killed seven police officers, according to police figures."
+    assert reporter(None, police) == "police figures"  # the police's figures: the police
+    # the quoted source is not everyone's: the police gave the 12, the hospital sources the 20
+    two = "Police said 12 people died, but Reuters, citing hospital sources, put the toll at 20."
+    assert reporter(None, two, two.index("12")) == "Police"
+    assert reporter(None, two, two.index("20")) == "hospital sources"
+    assert reporter(None, "The UN said 300 civilians were killed, citing Russian shelling.") == "The UN"
 
 
 def test_who_was_told_is_not_who_told_and_a_relative_clause_names_its_sayer() -> None:
@@ -468,6 +476,7 @@ def test_who_was_told_is_not_who_told_and_a_relative_clause_names_its_sayer() ->
                 "the army said led to the deaths of around 40 jihadists.")
     assert sources(relative) == ["the army"]
     assert reporter(None, relative, relative.index("40")) == "the army"
+    assert sources("Residents of that town said at least 12 people were killed.") == []
 
 
 def test_a_pronoun_the_model_gives_as_the_source_is_the_one_named_before() -> None:

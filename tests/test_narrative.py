@@ -199,6 +199,13 @@ def test_no_vote_keeps_the_models_role_and_a_credited_figure_makes_a_source() ->
      {"police": "target", "gunmen": "other"}),
     ("The police opened an inquiry into the killing of gunmen.",
      {"police": "other", "gunmen": "target"}),
+    # ... but not where the words only look alike
+    ("The police, which is responsible for security in the region, said gunmen fled.",
+     {"police": "other", "gunmen": "other"}),
+    ("The gunmen held the police for three days.", {"police": "other", "gunmen": "other"}),
+    ("Officials held the gunmen responsible for the attack.", {"police": "other", "gunmen": "attacker"}),
+    ("The gunmen withdrew from peace talks.", {"police": "other", "gunmen": "other"}),
+    ("Residents blamed the police for failing to protect them.", {"police": "other", "gunmen": "other"}),
 ])
 def test_more_ways_copy_says_who_attacked_whom(text: str, expected: dict[str, str]) -> None:
     got = _roles(text, [("police", "state forces", "other"), ("gunmen", "non-state armed group", "other")])
@@ -303,6 +310,7 @@ def test_an_abbreviation_and_its_name_are_one_side() -> None:
     assert control.same_side("Sudan's paramilitary Rapid Support Forces", "the RSF")
     assert not control.same_side("RSF", "Sudanese Armed Forces")
     assert not control.same_side("UN", "Russian forces")
+    assert not control.same_side("SF", "Rapid Support Forces")  # a tail needs three letters
     # so the verb's gainer, named by its abbreviation, is not also given as the loser
     text = ("Sudan's paramilitary Rapid Support Forces (RSF) have reportedly taken control of "
             "el-Fula, the capital of West Kordofan state.")
@@ -331,8 +339,9 @@ def test_the_subject_of_two_joined_verbs_took_the_place_not_the_first_verbs_obje
             "Afgoye, officials said.")
     reading = _read("Afgoye", text, ["al Shabaab militants", "Somali soldiers"])
     assert reading is not None and reading.gained_by == "al Shabaab militants"
-    both = "Rebels and militias captured Afgoye."
-    reading = _read("Afgoye", both, ["Rebels", "militias"])
+    # two sides joined by "and" before the verb: the nearest is its subject, no earlier one
+    both = "The army said rebels and militias captured Afgoye."
+    reading = _read("Afgoye", both, ["army", "rebels", "militias"])
     assert reading is not None and reading.gained_by == "militias"
 
 
@@ -342,6 +351,8 @@ def test_a_loss_the_loser_admits_is_confirmed_even_beside_the_gainers_claim() ->
     assert not control.claimed(text, None, "The Ukrainian army")
     assert control.claimed(text, "Russia")  # no loser known: the claim word decides
     assert control.claimed("The RSF said its forces had taken El-Khoei.", "RSF", "army")
+    denial = "The Ukrainian military said Russia's claim to have captured Robotyne was false."
+    assert control.claimed(denial, "Russia", "Ukrainian military")
 
 
 def test_a_force_noun_votes_for_the_side_its_modifier_names_not_any_side_ending_in_it() -> None:
@@ -349,3 +360,12 @@ def test_a_force_noun_votes_for_the_side_its_modifier_names_not_any_side_ending_
     got = _roles(text, [("Sudanese paramilitary forces", "non-state armed group", "attacker"),
                         ("Army", "state forces", "attacker")])
     assert got == {"Sudanese paramilitary forces": "attacker", "Army": "target"}
+
+
+def test_an_attack_noun_names_its_attacker_only_by_a_whole_word_of_an_actors_name() -> None:
+    actors = [("New People's Army", "non-state armed group", "other"),
+              ("Russian forces", "foreign state or forces", "other"),
+              ("Houthis", "non-state armed group", "other")]
+    assert _roles("There was a new attack in Davao, and a US attack nearby.", actors) == {
+        "New People's Army": "other", "Russian forces": "other", "Houthis": "other"}
+    assert _roles("Pro-government forces repelled a Houthi attack.", actors)["Houthis"] == "attacker"

@@ -163,8 +163,8 @@ def _side_before(parties: list[tuple[int, int, str]], at: int, text: str) -> str
     i = _before_at(parties, at, text)
     if i is not None and i > 0 and re.fullmatch(r"\s+and\s+(?:\w+ly\s+)?", text[parties[i][1]:at]):
         j = _before_at(parties, parties[i][0], text)
-        if j is not None and re.search(r"\w", text[parties[j][1]:parties[i][0]]):
-            i = j  # a word between the two (the first verb): not "rebels and militias captured"
+        if j is not None and re.search(r"\b(?!(?:and|or|nor)\b)[a-z]\w*", text[parties[j][1]:parties[i][0]]):
+            i = j  # a word between the two (the first verb), not "rebels, militias and"
     return None if i is None else _named(parties, i, text)
 
 
@@ -280,8 +280,9 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
 
 def anaphor(place: str, others: list[str]) -> str | None:
     """The common noun a later sentence calls `place` by ("the base" for "El Salini base", "the
-    airport" for "Kramatorsk airport"): the place's last word when it is a place noun in lower
-    case and no other place of the brief ends in the same noun (then "the base" is ambiguous)."""
+    camp" for "Zamzam camp"): the place's last word when it is one of lexicon/control.toml's
+    place nouns in lower case and no other place of the brief ends in the same noun (then "the
+    base" is ambiguous)."""
     words = place.split()
     if len(words) < 2 or not words[-1].islower():
         return None
@@ -334,6 +335,10 @@ def reconcile(reading: Reading, model_gained: str | None, model_lost: str | None
 _SAID = re.compile(r"\b(?:said|says|say|announc\w*|reported|told)\b", re.IGNORECASE)
 
 
+_DENIAL = re.compile(r"\b(?:false|denied|deny|denies|untrue|repelled|repulsed|rejected)\b",
+                     re.IGNORECASE)
+
+
 def _sayers(sentence: str) -> list[str]:
     """The words naming whoever "said" or "told" something in the sentence."""
     return [" ".join(re.split(r"[,;:(\u201c\"]", sentence[:m.start()])[-1].split()[-6:])
@@ -342,13 +347,14 @@ def _sayers(sentence: str) -> list[str]:
 
 def claimed(sentence: str, gained: str | None, lost: str | None = None) -> bool:
     """Whether the change is only the gainer's claim (LABELLING.md: "claimed" when only one side
-    claims it, "confirmed" when stated as fact or by others). The loser saying it lost the place
-    confirms it ("The Ukrainian army said it had withdrawn from Lastochkyne ... after Russia
-    claimed its capture"). Otherwise a claim word makes it a claim; a "said" makes it one only
-    when the one who said it is the gainer ("The RSF said its forces had taken El-Khoei"), not
-    the loser ("The ministry says it has withdrawn") or a third party ("..., the Observatory
-    said")."""
-    if lost and any(same_side(sayer, lost) or mentioned(lost, sayer) for sayer in _sayers(sentence)):
+    claims it, "confirmed" when stated as fact or by others). The loser saying, with a loss verb,
+    that it lost the place confirms it ("The Ukrainian army said it had withdrawn from
+    Lastochkyne ... after Russia claimed its capture"), unless the sentence denies it. Otherwise
+    a claim word makes it a claim; a "said" makes it one only when the one who said it is the
+    gainer ("The RSF said its forces had taken El-Khoei"), not the loser ("The ministry says it
+    has withdrawn") or a third party ("..., the Observatory said")."""
+    if lost and _verbs()[1][1].search(sentence) and not _DENIAL.search(sentence) and \
+            any(same_side(sayer, lost) or mentioned(lost, sayer) for sayer in _sayers(sentence)):
         return False
     if re.search(r"\bclaim\w*", sentence, re.IGNORECASE):
         return True

@@ -47,9 +47,25 @@ def _more_patterns() -> dict[str, re.Pattern[str]]:
     data = load("roles")
     out = {key: re.compile(rf"\b(?:{_alternation(data[key])})\b", re.IGNORECASE)
            for key in ("harmed", "claims", "fought_with", "clause_words", "behind", "blamed")}
+    out["blamed_for"] = re.compile(rf"\s+(?:responsible\s+)?for\s+(?:the\s+|an?\s+|its\s+|their\s+)?"
+                                   rf"(?:[\w-]+\s+){{0,2}}(?:{_alternation(data['nouns'])})\b",
+                                   re.IGNORECASE)
     out["compound"] = re.compile(rf"\b(?:an?|the|its|their)\s+(?:[a-z]+\s+)?([\w'’-]+)\s+"
                                  rf"(?:{_alternation(data['compound_nouns'])})\b", re.IGNORECASE)
     return out
+
+
+def _named_by_word(word: str, actors: Sequence[Actor]) -> list[Actor]:
+    """The actors one of whose names has `word` as a whole word, singular or plural and in the
+    same case ("Houthi" for "Houthis", "gang" for "Gran Grif gang"; the "new" of "a new attack"
+    is not the "New" of "New People's Army", nor "us" the "US")."""
+    key = fold(word)
+    forms = {key, key + "s", key.removesuffix("s")}
+
+    def has(name: str) -> bool:
+        return any(fold(w) in forms and w[:1].isupper() == word[:1].isupper()
+                   for w in re.findall(r"[\w'’-]+", name))
+    return [a for a in actors if any(has(n) for n in (a.name, *a.aliases))]
 
 
 # "into the killing of 12 villagers": after a determiner the -ing word is a noun, with no subject.
@@ -131,10 +147,11 @@ def votes(actors: Sequence[Actor], sentences: Sequence[Sentence],
         for m in more["blamed"].finditer(text):
             side = _first_after(parties, m.end(), text, 3)
             end = next((e for s, e, n in parties if s >= m.end() and n == side), None)
-            if end is not None and re.match(r"\s+(?:responsible\s+)?for\b", text[end:end + 20]):
+            if end is not None and more["blamed_for"].match(text, end):
                 vote(side, "attacker")  # "blamed the Front for the shelling"
         for m in more["compound"].finditer(text):
-            vote(m.group(1), "attacker")  # "a Houthi attack": only a word an actor's name has
+            for actor in _named_by_word(m.group(1), actors):  # "a Houthi attack"
+                out[actor.name]["attacker"] += 1
         for m in verbs.finditer(text):
             if m.group().lower().endswith("ing") and _NOUN_BEFORE.search(text[:m.start()]):
                 continue
