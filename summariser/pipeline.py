@@ -90,8 +90,9 @@ def focused(article: str, run: Run) -> Brief:
         local = clause_kind(cand.sentence.text, at, end)
         kind_rule = "the words of its clause" if local else "the model"
         before = last_kind.get(cand.sentence.start)
-        if local is None and before is not None and SUBSET.search(cand.sentence.text[:at]) \
-                and not find_numbers(cand.sentence.text[before[0]:at]):
+        # the candidate right before it in the sentence, with no other number between
+        follows = before is not None and not find_numbers(cand.sentence.text[before[0]:at])
+        if local is None and before is not None and follows and SUBSET.search(cand.sentence.text[:at]):
             local = before[1]
             kind_rule = "a subset of the figure before it" if local else kind_rule
         v = cand.mention.value
@@ -123,8 +124,7 @@ def focused(article: str, run: Run) -> Brief:
         group, group_rule = noun_group(cand)
         if group is None:  # "..., including seven killed": a subset has its superset's group
             group, group_rule = subset_group(cand, figures, kind, group_rule,
-                                             before is not None and before[1] is not None
-                                             and not find_numbers(cand.sentence.text[before[0]:at]))
+                                             follows and before is not None and before[1] is not None)
         found[(kind, v.count, v.low, v.high)] = (len(figures), group or d.group, d.scope)
         figures.append(figure_record(kind, cand.mention.value, group or d.group,
                                      detail_of(cand.mention.noun), source_of(d.reported_by), d.scope,

@@ -175,8 +175,8 @@ def _latest(readings: list[tuple[Sentence, control.Reading]], model_gained: str 
     changed hands reads it (None when that sentence names neither side: a later sentence that
     names one is often about another episode), unless a later sentence takes the place back from
     another gainer ("IS overran Abu Grain on May 5" ... "forces retook Abu Grain"): a retaking
-    is the later event. (Both are not reported: the earlier capture is as often the story's
-    background as its own event.)"""
+    is the later event. Only the retaking is reported: the earlier capture is as often the
+    story's background as its own event."""
     if not readings:
         return None
     first = _change(*readings[0], model_gained, model_lost)

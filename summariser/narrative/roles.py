@@ -23,7 +23,14 @@ from collections.abc import Sequence
 
 from summariser.entities import fold
 from summariser.lexicon import load
-from summariser.narrative.control import _alternation, _before_at, _named, _parties, same_side
+from summariser.narrative.control import (
+    _DETERMINERS,
+    _alternation,
+    _before_at,
+    _named,
+    _parties,
+    same_side,
+)
 from summariser.schemas.brief import Actor, ControlChange
 from summariser.text import Sentence
 
@@ -69,7 +76,7 @@ def _named_by_word(word: str, actors: Sequence[Actor]) -> list[Actor]:
 
 
 # "into the killing of 12 villagers": after a determiner the -ing word is a noun, with no subject.
-_NOUN_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that)\s+$", re.IGNORECASE)
+_NOUN_BEFORE = re.compile(rf"\b(?:{'|'.join(sorted(_DETERMINERS))})\s+$", re.IGNORECASE)
 
 
 def _subject(parties: list[tuple[int, int, str]], at: int, text: str) -> str | None:
