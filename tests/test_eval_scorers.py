@@ -271,6 +271,18 @@ def test_entity_matching_scores_the_closest_prediction() -> None:
     assert s.pairs == [(1, 0)]
 
 
+def test_a_prediction_that_names_one_gold_entity_is_no_loose_fit_for_another() -> None:
+    # "Russian military" is an alias of the gold "Russia"; it holds the phrase "military", an
+    # alias of the gold "Syrian army", but does not stand for it.
+    gold_actors = [GoldActor(name="Syrian army", aliases=["military"], required=True),
+                   GoldActor(name="Russia", aliases=["Russian military"])]
+    s = score_entities([["Russian military"]], gold_actors)
+    assert [(p, g.name) for p, g in s.matched] == [("Russian military", "Russia")]
+    assert [g.name for g in s.missed] == ["Syrian army"]
+    # Alone, a loose fit still counts.
+    assert score_entities([["Syrian military police"]], gold_actors[:1]).tally.required_matched == 1
+
+
 # --- grounding, invented numbers, traps -------------------------------------------------------------
 
 ARTICLE = ('Aircraft hit residential areas in Idlib, killing four civilians and wounding six others, '

@@ -67,6 +67,11 @@ def score_entities(preds: Sequence[Sequence[str]], gold: Sequence[GoldEntity]) -
     """Match predicted entities (each: its name then its aliases) to gold, like figures."""
     ranks = [[(r, p) for p in range(len(preds)) if (r := fit_rank(preds[p], g)) is not None]
              for g in gold]
+    # A prediction that is a form of one gold entity is not another's loose fit: the brief's
+    # "Russian military" (an alias of the gold "Russia") does not stand for the gold "Syrian
+    # army" because that one's alias "military" is a phrase of it.
+    best = {p: min(r for rank in ranks for r, q in rank if q == p) for rank in ranks for _, p in rank}
+    ranks = [[(r, p) for r, p in rank if r < 2 or best[p] == 2] for rank in ranks]
     fits = [[p for _, p in sorted(r)] for r in ranks]
     order = sorted(range(len(gold)), key=lambda g: (not gold[g].required, g))
     pairs = max_matching(order, lambda g: fits[g])
