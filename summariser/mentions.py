@@ -9,10 +9,13 @@ name returned is text of the article's body, as written there.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
+from summariser import gazetteer
 from summariser.entities import backer_name, fold
+from summariser.lexicon import load
 
 _CAP = r"[A-Z][\w'’-]*"
 _CAPS = rf"{_CAP}(?:\s+(?:al-|el-)?{_CAP})*"
@@ -27,7 +30,8 @@ _PLACE_NOUNS = ("town", "city", "village", "district", "province", "region", "go
                 "enclave", "state", "county", "suburb", "neighbourhood", "neighborhood", "camp")
 # "the town of Sabar", "Syria's second city of Aleppo", "western districts of Aleppo"
 _OF_PLACE = re.compile(
-    rf"\b(?:{'|'.join(_PLACE_NOUNS)}|districts|areas|outskirts|countryside|suburbs)\s+of\s+({_CAPS})")
+    rf"\b(?:{'|'.join(_PLACE_NOUNS)}|villages|towns|cities|districts|areas|outskirts|countryside|suburbs)"
+    rf"\s+of\s+((?:(?:al|el|ad|as|at|an)-)?{_CAPS})")
 # "the provincial capital, Meruk", "the state capital, Kola Town"
 _APPOSED = re.compile(rf"\b(?:capital|town|city|village),\s+({_CAPS})")
 # "Idlib province", "the northwest Idlib region", "Kola state"
@@ -79,6 +83,7 @@ _BACKED_BY = re.compile(rf"\bbacked by ((?:the\s+)?{_CAP}(?:\s*(?:,|and)\s*(?:th
 class Found:
     name: str
     type: str
+    country: str | None = None  # forces named by their country ("Russian forces"): its code
 
 
 _WHEN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -134,9 +139,13 @@ def places(article: str, body: str) -> list[Found]:
 
 
 def actors(body: str) -> list[Found]:
-    """Organisations named with an organisation word, forces named by their common noun, and
-    states named as backers ("backed by Russia and Iran"), in order of appearance."""
+    """Organisations named with an organisation word, forces named by their common noun or by
+    their country ("Russian forces", "Somali army soldiers"), and states named as backers
+    ("backed by Russia and Iran"), in order of appearance."""
     out: list[tuple[int, Found]] = []
+    forces = _national_forces(body)
+    national = {fold(name): Found(name, "state forces", code) for _, name, code in forces}
+    out.extend((start, national[fold(name)]) for start, name, _ in forces)
     for m in _ORG.finditer(body):
         name = _trim(m.group(1))
         if len(name.split()) < 2 and name.lower() in _ORG_TYPES:
@@ -157,7 +166,46 @@ def actors(body: str) -> list[Found]:
             if part and fold(part) not in _NOT_PLACE:
                 name = backer_name(part)
                 out.append((m.start(1), Found(name, "foreign state or forces")))
-    return _unique([f for _, f in sorted(out, key=lambda x: x[0])])
+    # "The Sudanese Armed Forces" is also an organisation word's name: it keeps its country.
+    return _unique([national.get(fold(f.name), f) for _, f in sorted(out, key=lambda x: x[0])])
+
+
+@functools.cache
+def _national_force() -> re.Pattern[str]:
+    """A capitalised word, up to two more words (not "and", "or", "with", "of"), then a force word of
+    lexicon/actors.toml ("Russian forces", "Sudan's regular army", "Sudanese Armed Forces")."""
+    force = "|".join(re.escape(w) for w in sorted(load("actors")["force_words"], key=len, reverse=True))
+    return re.compile(rf"(?<![\w'’-])(?=({_CAP}(?:\s+(?!(?:and|or|with|of)\b)[\w-]+){{0,2}}\s+(?i:{force}))"
+                      r"(?![\w-]))")
+
+
+def _national_forces(body: str) -> list[tuple[int, str, str]]:
+    """Forces named by their country or its demonym: the first word is the country (a
+    possessive allowed, "Syria's army"; not "Turkish-backed forces"), no word of the name is one
+    of the national-forces rule's `unless` words ("Syrian Democratic Forces" is no army) and the
+    name does not continue a longer capitalised one ("Kurdish-led Syrian Democratic Forces").
+    One name per country, its first ("Ethiopian troops", then "Ethiopian soldiers" is the same
+    force): (start, name, country code)."""
+    rule = next(r for r in load("actors")["rule"] if r["name"] == "national-forces")
+    unless = {fold(w) for w in rule.get("unless", ())}
+    out: list[tuple[int, str, str]] = []
+    for m in _national_force().finditer(body):  # a lookahead: "The Sudanese Armed Forces" is
+        name = m.group(1)                       # tried from "The" and from "Sudanese"
+        if out and m.start(1) < out[-1][0] + len(out[-1][1]):
+            continue
+        first = re.sub(r"['’]s$", "", name.split()[0])
+        found = gazetteer.mentions(name)
+        if not found or found[0].start != 0 or found[0].end != len(first):
+            continue
+        if unless & {fold(w) for w in name.split()} or any(c == found[0].code for *_, c in out):
+            continue
+        # The word before, and whether a sentence or quote opens right before that word.
+        before = re.search(r"(^|[.!?:;\n\"“(])?\s*([\w'’-]+)\s*$", body[max(0, m.start() - 40):m.start()])
+        if before and before.group(2)[:1].isupper() and before.group(1) is None and \
+                before.group(2).lower() not in _BEFORE_OK:
+            continue  # "Kyiv Ukrainian forces": the name goes on before it
+        out.append((m.start(1), name, found[0].code))
+    return out
 
 
 def _names_force(body: str, start: int, end: int) -> bool:

@@ -98,6 +98,30 @@ def test_forces_used_as_adjectives_or_inside_names_are_not_actors(text: str) -> 
     assert "military" not in _names(actors(text))
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Russian forces on Tuesday said they had captured another village.", ["Russian forces"]),
+    # The longest name ending in a force word; one name per country (the first).
+    ("The Ethiopian troops left Halgan with Somali army soldiers. Ethiopian soldiers had been "
+     "there for years.", ["Ethiopian troops", "Somali army soldiers"]),
+    ("fighting with rival Sudan’s regular army.", ["Sudan’s regular army"]),
+    ("The Sudanese Armed Forces said the town was calm.", ["Sudanese Armed Forces"]),
+    ("Russian and Ukrainian forces clashed.", ["Ukrainian forces"]),  # no "and" inside a name
+])
+def test_forces_named_by_their_country(text: str, expected: list[str]) -> None:
+    found = [f for f in actors(text) if f.country]
+    assert [f.name for f in found] == expected
+    assert all(f.type == "state forces" for f in found)
+
+
+@pytest.mark.parametrize("text", [
+    "The Kurdish-led Syrian Democratic Forces (SDF) withdrew.",  # an armed group's name
+    "Turkish-backed forces advanced.",  # backed by the country, not its forces
+    "In Kyiv Ukrainian forces attacked.",  # continues a capitalised name before it
+])
+def test_a_country_word_before_a_force_word_is_not_always_its_forces(text: str) -> None:
+    assert not [f for f in actors(text) if f.country]
+
+
 def test_backers_named_by_state_or_demonym() -> None:
     text = "The offensive, backed by Russia and Iran, resumed on Monday."
     assert [(f.name, f.type) for f in actors(text)] == [
@@ -250,6 +274,38 @@ def test_a_country_that_acts_is_an_actor_and_a_place_but_a_town_is_only_a_place(
     brief = summarise(COUNTRY_ACTOR, FOCUSED, backend=fake)
     assert "Russia" in _names(brief.actors) and "Sabar" not in _names(brief.actors)
     assert {"Russia", "Sabar"} <= set(_names(brief.locations))
+
+
+NATIONAL_FORCES = """\
+HALGAN (Wire) — The Ethiopian troops pulled out of Halgan on Sunday, the Ethiopian Defence
+Ministry said, as Ethiopia had planned, and Somali army soldiers left with them. Al-Shabaab
+fighters then entered the town.
+"""
+
+
+def test_a_countrys_forces_are_added_unless_the_brief_names_that_country() -> None:
+    ov = overview(actors=(("Ethiopia", "foreign state or forces", "target"),
+                          ("Al-Shabaab", "non-state armed group", "attacker")),
+                  places=(("Halgan", "town"),))
+    fake = RecordingFake(responder=responder_for(NATIONAL_FORCES, {}, ov))
+    names = _names(summarise(NATIONAL_FORCES, FOCUSED, backend=fake).actors)
+    # "Ethiopia" stands for its troops; no actor names Somalia, so its soldiers are added.
+    assert "Somali army soldiers" in names and "Ethiopian troops" not in names
+    ministry = overview(actors=(("Ethiopian Defence Ministry", "government", "source"),),
+                        places=(("Halgan", "town"),))
+    fake = RecordingFake(responder=responder_for(NATIONAL_FORCES, {}, ministry))
+    # A ministry is not its country's forces.
+    assert "Ethiopian troops" in _names(summarise(NATIONAL_FORCES, FOCUSED, backend=fake).actors)
+
+
+def test_a_home_armys_national_name_is_not_added_beside_its_common_noun() -> None:
+    article = ("AFGOYE (Wire) — Al-Shabaab fighters overran a base near Afgoye in Somalia on Friday. "
+               "Somali soldiers fled, and the military said it would retake the base.\n")
+    ov = overview(actors=(("Al-Shabaab", "non-state armed group", "attacker"),),
+                  places=(("Afgoye", "town"), ("Somalia", "country")))
+    fake = RecordingFake(responder=responder_for(article, {}, ov))
+    names = _names(summarise(article, FOCUSED, backend=fake).actors)
+    assert "military" in names and "Somali soldiers" not in names
 
 
 # --- who reported a figure -------------------------------------------------------------------

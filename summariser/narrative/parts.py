@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Sequence
 
-from summariser import mentions
+from summariser import gazetteer, mentions
 from summariser.entities import aliases_for, backers_for, fold, split_name
 from summariser.narrative import actor_types, control, countries, roles
 from summariser.page_noise import body_spans
@@ -74,9 +74,15 @@ def actors(ov: Overview, article: str, warnings: list[str], places: list[Locatio
         seen.add(fold(name))
         out.append(_actor(name, aliases, typ, a.role, article))
     # What the article names by rule and the model left out ("the army", "backed by Russia").
-    for found in mentions.actors(body):
+    found_all = mentions.actors(body)
+    for found in found_all:
         if len(out) >= MAX_ACTORS + 4:
             break
+        if found.country and any(found.country in _countries(a) for a in out):
+            continue  # the brief has this country already ("Turkey", "Sudan's regular army")
+        if found.country and found.country == home and \
+                any(_unnamed_force(a.name, a.type) for a in [*out, *found_all]):
+            continue  # "the military" of a story from Somalia is its "Somali soldiers"
         if not mentions.covered(found.name, [x for a in out for x in (a.name, *a.aliases)]):
             typ = actor_types.decide(found.name, found.type, home).type
             role = "backer" if found.type == "foreign state or forces" else "other"
@@ -84,12 +90,30 @@ def actors(ov: Overview, article: str, warnings: list[str], places: list[Locatio
     return out
 
 
+def _countries(actor: Actor) -> set[str]:
+    """The countries a state actor's names name: "Turkey" stands for Turkish forces as copy
+    writes it. None for a non-state actor ("Syrian Democratic Forces", a minister) or a
+    government office ("Russian Defense Ministry" is not Russia's forces)."""
+    if actor.type not in STATE_ACTOR_TYPES or \
+            actor_types.decide(actor.name, actor.type, None).rule == "government-office":
+        return set()
+    return {m.code for n in (actor.name, *actor.aliases) for m in gazetteer.mentions(n)}
+
+
+def _unnamed_force(name: str, typ: str) -> bool:
+    """An army the article names by its common noun alone ("the military", "security forces";
+    the police are another body)."""
+    return "police" not in fold(name) and \
+        actor_types.decide(name, typ, None).rule in ("unnamed-forces", "state-tied-forces")
+
+
 def with_roles(found: list[Actor], sentences: list[Sentence], reporters: list[str],
                changes: list[ControlChange]) -> list[Actor]:
     """Each actor's role from who attacked whom in the article, and who took or lost a place
     (narrative.roles)."""
     tallies = roles.votes(found, sentences, changes)
-    return [a.model_copy(update={"role": roles.decide(a, tallies[a.name], reporters)}) for a in found]
+    decided = [a.model_copy(update={"role": roles.decide(a, tallies[a.name], reporters)}) for a in found]
+    return roles.opposed(decided, tallies)
 
 
 def _actor(name: str, aliases: list[str], typ: str, role: str, article: str) -> Actor:

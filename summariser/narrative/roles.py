@@ -9,9 +9,10 @@ or whose attack "was claimed by" it, the attacker; in "killed in clashes with X"
 one harmed; a change of control votes its gainer attacker and its loser target. A party with
 another clause between it and the verb ("... died after gunmen shot them") is not the verb's
 subject. An armed actor's role is the side of the vote that wins; a tie or no vote leaves the
-model's role. An actor that is not armed and is quoted ("the ministry said", "according to the
-UN") or credited with a figure is a source, as is any actor named as a source ("a French
-military source").
+model's role, unless the other side's votes decide it (`opposed`: the rebels in a story whose
+votes all make the army the attacker were its target). An actor that is not armed and is
+quoted ("the ministry said", "according to the UN") or credited with a figure is a source, as
+is any actor named as a source ("a French military source").
 """
 
 from __future__ import annotations
@@ -223,3 +224,32 @@ def decide(actor: Actor, tally: Counter[str], reporters: Sequence[str]) -> str:
     quoted = tally["source"] or any(fold(r) and same_side(r, n) for r in reporters
                                     for n in (actor.name, *actor.aliases))
     return "source" if quoted and actor.role not in ("backer", "mediator") else actor.role
+
+
+def opposed(found: Sequence[Actor], tallies: dict[str, Counter[str]]) -> list[Actor]:
+    """Roles for the armed actors no sentence votes for, from the other side of the fight: where
+    every state force the votes decide attacked (or was attacked), a non-state armed group with
+    no vote of its own is their target (or attacker), and the other way round ("rebels" in a
+    story whose only votes make the regime's forces the attacker were the ones attacked). A
+    foreign force belongs to neither side here (it may back either), a backer or mediator keeps
+    its role, and a split or missing decision on the other side decides nothing."""
+    camps = {"state forces": "state", "non-state armed group": "armed"}
+    decided: dict[str, set[str]] = {"state": set(), "armed": set()}
+    for actor in found:
+        tally = tallies.get(actor.name, Counter())
+        camp = camps.get(actor.type)
+        if camp and tally["attacker"] != tally["target"] and actor.role in ("attacker", "target"):
+            decided[camp].add(actor.role)
+    out = []
+    for actor in found:
+        tally = tallies.get(actor.name, Counter())
+        camp = camps.get(actor.type)
+        other = decided["armed" if camp == "state" else "state"] if camp else set()
+        if camp and not (tally["attacker"] or tally["target"] or tally["named source"]
+                         or tally["source"]) and actor.role not in ("backer", "mediator") \
+                and len(other) == 1:
+            role = "target" if other == {"attacker"} else "attacker"
+            actor = actor.model_copy(update={"role": role})
+        out.append(actor)
+    return out
+
