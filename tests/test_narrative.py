@@ -175,6 +175,39 @@ def test_no_vote_keeps_the_models_role_and_a_credited_figure_makes_a_source() ->
     assert got == {"rebels": "backer", "UNHCR": "source"}
 
 
+def _opposed(text: str, actors: list[tuple[str, str, str]]) -> dict[str, str]:
+    found = [Actor(name=n, type=t, role=r) for n, t, r in actors]  # type: ignore[arg-type]
+    tallies = roles.votes(found, [Sentence(0, len(text), text)])
+    decided = [a.model_copy(update={"role": roles.decide(a, tallies[a.name], ())}) for a in found]
+    return {a.name: a.role for a in roles.opposed(decided, tallies)}
+
+
+def test_an_armed_side_no_sentence_votes_for_is_the_other_sides_opponent() -> None:
+    text = "Regime forces shelled the town of Kafr Nabl on Monday. The rebels had held it for years."
+    got = _opposed(text, [("Regime forces", "state forces", "attacker"),
+                          ("rebels", "non-state armed group", "other")])
+    assert got == {"Regime forces": "attacker", "rebels": "target"}
+    # The other way round: the votes make the state's forces the target.
+    text = "Soldiers were killed near Ndoro on Monday. The Front holds the road."
+    got = _opposed(text, [("Front", "non-state armed group", "target"),
+                          ("Soldiers", "state forces", "other")])
+    assert got == {"Front": "attacker", "Soldiers": "target"}
+
+
+@pytest.mark.parametrize(("actors", "expected"), [
+    # A backer keeps its role; a foreign force belongs to neither side.
+    ([("Regime forces", "state forces", "attacker"), ("Wari Militia", "non-state armed group", "backer"),
+      ("Belstan forces", "foreign state or forces", "other")],
+     {"Regime forces": "attacker", "Wari Militia": "backer", "Belstan forces": "other"}),
+    # No vote on the other side, or a split one: nothing to go by.
+    ([("Hill Brigade", "non-state armed group", "other"), ("police", "state forces", "other")],
+     {"Hill Brigade": "other", "police": "other"}),
+])
+def test_an_unvoted_side_keeps_its_role_without_one_clear_opponent(
+        actors: list[tuple[str, str, str]], expected: dict[str, str]) -> None:
+    assert _opposed("Regime forces shelled the town on Monday.", actors) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     # The subject of a verb of being harmed was the target, and its "after" clause's doer is no
     # subject of the harm verb that follows it.
@@ -251,6 +284,14 @@ def test_an_article_that_names_no_country_takes_its_places_countries_from_the_ga
     assert countries.home("Fighting went on in Marrowgate.", ["Marrowgate"]) is None  # unknown
 
 
+def test_the_lead_says_where_the_story_is() -> None:
+    # India is named twice further down, Myanmar once, in the lead: the towns are Myanmar's.
+    article = ("Rebels take two towns\n"
+               "Resistance armies seized two towns in northwestern Myanmar, a group said.\n"
+               "Junta soldiers fled to India. India's border guards disarmed them.\n")
+    assert countries.home(article, ["Lalengpi", "Resaw"]) == "MM"
+
+
 def test_hard_wrapped_lines_are_joined_into_their_sentence() -> None:
     from summariser.text import join_wrapped, split_sentences
     text = ("Rebels took the town. After capturing Babolin,\nrebels were battling the army. The\n"
@@ -281,6 +322,40 @@ def test_a_direct_reading_needs_the_place_as_the_verbs_own_object() -> None:
     assert control.read("Aqareb", Sentence(0, len(text), text), [], direct=True) is not None
     text = "Gunmen seized three vehicles in the village of Shalazhi."
     assert control.read("Shalazhi", Sentence(0, len(text), text), ["Gunmen"], direct=True) is None
+
+
+@pytest.mark.parametrize(("place", "governed"), [
+    ("Maidali Dansha", True), ("Baeker", True), ("Lugid", True), ("Humera", True),
+])
+def test_every_place_of_a_list_after_the_verb_is_its_object(place: str, governed: bool) -> None:
+    text = "Government forces took control of Maidali Dansha, Baeker, Lugid and Humera towns."
+    reading = control.read(place, Sentence(0, len(text), text), ["Government forces"], direct=True)
+    assert (reading is not None and reading.gained_by == "Government forces") is governed
+
+
+def test_a_place_that_only_locates_or_owns_the_object_is_not_taken() -> None:
+    text = "Russian forces entered Lyman, Donetsk region."  # no list: the region says where
+    assert control.read("Donetsk region", Sentence(0, len(text), text), ["Russian forces"],
+                        direct=True) is None
+    text = "The joint forces captured Matupi township’s Lalengpi and Resaw towns."
+    sentence = Sentence(0, len(text), text)
+    assert control.read("Matupi township", sentence, ["joint forces"]) is None  # the owner
+    assert control.read("Resaw", sentence, ["joint forces"]) is not None
+
+
+@pytest.mark.parametrize(("text", "gained"), [
+    ("Forces loyal to the government retook Sirte on Monday.", "Forces"),
+    ("The army along with militia of the Amhara region took control of Humera.", "army"),
+    # The subject before "along with" is no side of the brief: the sentence names no gainer.
+    ("He said the defense force along with militia of the Amhara region took control of Humera.",
+     None),
+    ("Backed by Russia, government forces retook Humera.", "government forces"),  # fronted
+])
+def test_a_side_in_a_phrase_that_qualifies_the_subject_is_not_the_subject(
+        text: str, gained: str | None) -> None:
+    place = "Sirte" if "Sirte" in text else "Humera"
+    reading = _read(place, text, ["government", "Amhara", "Russia", "government forces"])
+    assert reading is not None and reading.gained_by == gained
 
 
 def test_code_adds_a_change_the_model_left_out_and_a_retaking_is_the_later_event() -> None:

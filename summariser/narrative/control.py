@@ -80,17 +80,25 @@ def _place_at(place: str, text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_NAME = r"(?:(?:al|el|ad|as|at|an)-)?[A-Z][\w'’-]*(?:[\s-]+(?:(?:al|el)-)?[A-Z][\w'’-]*)*"
+
+
 def _governs(text: str, verb_end: int, place_start: int, direct: bool = False) -> bool:
     """Whether the verb ending at `verb_end` has the place at `place_start` as its object.
     `direct`: as its own object ("took the town of X"), not a place the object is in or near
     ("seized three vehicles in the village of X", "entered Lyman, Donetsk region")."""
     data = load("control")
     between = text[verb_end:place_start]
+    # "retook the villages of Aqareb and Al-Mabujeh": a place after a list of names is governed
+    # too; any other "and" starts a new clause. "took Maidali Dansha, Baeker, Lugid and Humera":
+    # so is a place inside the list, where another name follows it ("entered Lyman, Donetsk
+    # region" is no list: the region only says where Lyman is).
+    between = re.sub(rf"(?:,?\s*{_NAME})+,?\s+and\s+$", " ", between)
+    rest = re.sub(rf"^{_NAME}", "", text[place_start:])
+    if re.match(rf"(?:\s*,\s*|,?\s+and\s+){_NAME}", rest):
+        between = re.sub(rf"(?:\s*{_NAME}\s*,)+\s*$", " ", between)
     if direct and _direct_rules()[0].search(between):
         return False
-    # "retook the villages of Aqareb and Al-Mabujeh": a place after a list of names is governed
-    # too; any other "and" starts a new clause.
-    between = re.sub(r"(?:,?\s*[A-Z][\w'’-]*(?:[\s-]+[A-Z][\w'’-]*)*)+,?\s+and\s+$", " ", between)
     words = between.split()
     if len(words) > data["max_object_words"] or re.search(r"\band\b|;|\d", between):
         return False
@@ -156,11 +164,23 @@ def _before(parties: list[tuple[int, int, str]], at: int, text: str) -> str | No
     return None if i is None else parties[i][2]
 
 
+@functools.cache
+def _subject_modifier() -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{_alternation(load('control')['subject_modifiers'])})\b", re.IGNORECASE)
+
+
 def _side_before(parties: list[tuple[int, int, str]], at: int, text: str) -> str | None:
     """The verb's subject: the side named nearest before it, unless that side is the object of
     a verb the subject also governs ("militants killed 12 soldiers and captured the base": the
-    militants took it)."""
+    militants took it) or stands in a phrase that qualifies an earlier side ("Forces loyal to
+    the government", "the army along with militia")."""
     i = _before_at(parties, at, text)
+    qualifier = next(reversed(list(_subject_modifier().finditer(text, 0, at))), None)  # the last
+    if i is not None and qualifier is not None and parties[i][0] > qualifier.start() and \
+            not re.search(r"[;.]\s", text[qualifier.end():at]):
+        j = _before_at(parties, qualifier.start(), text)  # "X along with Y took": X did
+        if j is not None or text[:qualifier.start()].strip(" ,\"“'‘"):
+            i = j  # None where X is no side the brief names ("the defense force along with")
     if i is not None and i > 0 and re.fullmatch(r"\s+and\s+(?:\w+ly\s+)?", text[parties[i][1]:at]):
         j = _before_at(parties, parties[i][0], text)
         if j is not None and re.search(r"\b(?!(?:and|or|nor)\b)[a-z]\w*", text[parties[j][1]:parties[i][0]]):
@@ -230,6 +250,8 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
         by_noun = bool(places)
     if direct:  # "retook the Hama province villages of Aqareb": Hama province only qualifies them
         places = [(ps, pe) for ps, pe in places if not _direct_rules()[1].match(text[pe:])]
+    # "captured Matupi township's Lalengpi and Resaw towns": the owner is not what was taken.
+    places = [(ps, pe) for ps, pe in places if not re.match(r"['’]s\b", text[pe:pe + 3])]
     if not places:
         return None
     parties = [p for p in _parties(text, names)

@@ -42,8 +42,10 @@ def home(article: str, place_names: list[str], dateline: str | None = None) -> s
     """
     score: Counter[str] = Counter()
     first: dict[str, int] = {}
+    lead = _lead_end(article)
     for m in gazetteer.mentions(article):
-        score[m.code] += 1 if m.demonym else 2
+        # The lead says where the story is: a name there counts twice over.
+        score[m.code] += (1 if m.demonym else 2) * (2 if m.start < lead else 1)
         first.setdefault(m.code, m.start)
     if not score:
         # No country named: where the story's places are, where the gazetteer knows them alone.
@@ -63,6 +65,20 @@ def home(article: str, place_names: list[str], dateline: str | None = None) -> s
         for code in gazetteer.city_countries(dateline) & named:
             places[code] += 1
     return max(score, key=lambda c: (places[c], score[c], -first[c]))
+
+
+LEAD_CHARS = 300
+
+
+def _lead_end(article: str) -> int:
+    """Where the article's lead ends: its first sentence after any title line, within the first
+    LEAD_CHARS characters of prose."""
+    start = len(article) - len(article.lstrip())
+    title = re.match(r"[^\n.!?]{0,150}\n\s*", article[start:])
+    if title and not re.search(r"[.!?]\s*$", title.group().strip()):
+        start += title.end()  # a title line without a full stop: the lead is the sentence after it
+    end = re.search(r"[.!?](?:\s|$)", article[start:start + LEAD_CHARS])
+    return start + (end.end() if end else LEAD_CHARS)
 
 
 def _tied(place: str, article: str) -> str | None:
