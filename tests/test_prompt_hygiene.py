@@ -14,7 +14,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PROMPTS = sorted((ROOT / "prompts").glob("*.j2"))
-CASE_FILES = sorted((ROOT / "evals" / "cases").glob("*"))
+# The main set and every other set beside it (evals/fresh, evals/fresh2).
+CASE_FILES = sorted((ROOT / "evals" / "cases").glob("*")) + sorted((ROOT / "evals").glob("*/cases/*"))
 
 # Capitalised words the examples use that are ordinary words, not names of anything.
 GENERIC = frozenset("""
