@@ -30,7 +30,7 @@ _PLACE_NOUNS = ("town", "city", "village", "district", "province", "region", "go
                 "enclave", "state", "county", "suburb", "neighbourhood", "neighborhood", "camp")
 # "the town of Sabar", "Syria's second city of Aleppo", "western districts of Aleppo"
 _OF_PLACE = re.compile(
-    rf"\b(?:{'|'.join(_PLACE_NOUNS)}|villages|towns|cities|districts|areas|outskirts|countryside|suburbs)"
+    rf"\b(?:{'|'.join(_PLACE_NOUNS)}|districts|areas|outskirts|countryside|suburbs)"
     rf"\s+of\s+((?:(?:al|el|ad|as|at|an)-)?{_CAPS})")
 # "the provincial capital, Meruk", "the state capital, Kola Town"
 _APPOSED = re.compile(rf"\b(?:capital|town|city|village),\s+({_CAPS})")
@@ -172,11 +172,15 @@ def actors(body: str) -> list[Found]:
 
 @functools.cache
 def _national_force() -> re.Pattern[str]:
-    """A capitalised word, up to two more words (not "and", "or", "with", "of"), then a force word of
-    lexicon/actors.toml ("Russian forces", "Sudan's regular army", "Sudanese Armed Forces")."""
-    force = "|".join(re.escape(w) for w in sorted(load("actors")["force_words"], key=len, reverse=True))
-    return re.compile(rf"(?<![\w'’-])(?=({_CAP}(?:\s+(?!(?:and|or|with|of)\b)[\w-]+){{0,2}}\s+(?i:{force}))"
-                      r"(?![\w-]))")
+    """A capitalised word, up to two more words, then a force word of lexicon/actors.toml
+    ("Russian forces", "Sudan's regular army", "Sudanese Armed Forces"), within one line."""
+    data = load("actors")
+    force = "|".join(re.escape(w) for w in sorted(data["force_words"], key=len, reverse=True))
+    # Between the country and the force word: capitalised words of a unit's name ("Air
+    # Assault") or the qualifiers of lexicon/actors.toml ("regular", "security"), on one line.
+    middle = "|".join(re.escape(w) for w in data["force_qualifiers"])
+    return re.compile(rf"(?<![\w'’-])(?=({_CAP}(?:[ \t]+(?:[A-Z][\w-]*|(?i:{middle}))){{0,2}}"
+                      rf"[ \t]+(?i:{force}))(?![\w-]))")
 
 
 def _national_forces(body: str) -> list[tuple[int, str, str]]:
@@ -187,7 +191,8 @@ def _national_forces(body: str) -> list[tuple[int, str, str]]:
     One name per country, its first ("Ethiopian troops", then "Ethiopian soldiers" is the same
     force): (start, name, country code)."""
     rule = next(r for r in load("actors")["rule"] if r["name"] == "national-forces")
-    unless = {fold(w) for w in rule.get("unless", ())}
+    words = "|".join(re.escape(fold(w)) for w in rule.get("unless", ()))
+    unless = re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
     out: list[tuple[int, str, str]] = []
     for m in _national_force().finditer(body):  # a lookahead: "The Sudanese Armed Forces" is
         name = m.group(1)                       # tried from "The" and from "Sudanese"
@@ -197,10 +202,11 @@ def _national_forces(body: str) -> list[tuple[int, str, str]]:
         found = gazetteer.mentions(name)
         if not found or found[0].start != 0 or found[0].end != len(first):
             continue
-        if unless & {fold(w) for w in name.split()} or any(c == found[0].code for *_, c in out):
+        if unless.search(fold(name)) or any(c == found[0].code for *_, c in out):
             continue
         # The word before, and whether a sentence or quote opens right before that word.
-        before = re.search(r"(^|[.!?:;\n\"“(])?\s*([\w'’-]+)\s*$", body[max(0, m.start() - 40):m.start()])
+        before = re.search(r"(^|[.!?:;\n\"“(])?[ \t]*([\w'’-]+)[ \t]*\Z",
+                           body[max(0, m.start() - 40):m.start()])
         if before and before.group(2)[:1].isupper() and before.group(1) is None and \
                 before.group(2).lower() not in _BEFORE_OK:
             continue  # "Kyiv Ukrainian forces": the name goes on before it

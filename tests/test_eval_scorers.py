@@ -279,8 +279,14 @@ def test_a_prediction_that_names_one_gold_entity_is_no_loose_fit_for_another() -
     s = score_entities([["Russian military"]], gold_actors)
     assert [(p, g.name) for p, g in s.matched] == [("Russian military", "Russia")]
     assert [g.name for g in s.missed] == ["Syrian army"]
-    # Alone, a loose fit still counts.
+    # Alone, a loose fit still counts; so does one no close match uses ("Israeli military" is
+    # an alias of "Israel", which the brief's "Israel" matches, and the same side as the IDF).
     assert score_entities([["Syrian military police"]], gold_actors[:1]).tally.required_matched == 1
+    israel = [GoldActor(name="Israel", aliases=["Israeli military"]),
+              GoldActor(name="Israel Defense Forces", aliases=["IDF", "Israeli army"], required=True)]
+    s = score_entities([["Israel"], ["Israeli military"]], israel)
+    assert sorted((p, g.name) for p, g in s.matched) == [
+        ("Israel", "Israel"), ("Israeli military", "Israel Defense Forces")]
 
 
 # --- grounding, invented numbers, traps -------------------------------------------------------------

@@ -106,6 +106,7 @@ def test_forces_used_as_adjectives_or_inside_names_are_not_actors(text: str) -> 
     ("fighting with rival Sudan’s regular army.", ["Sudan’s regular army"]),
     ("The Sudanese Armed Forces said the town was calm.", ["Sudanese Armed Forces"]),
     ("Russian and Ukrainian forces clashed.", ["Ukrainian forces"]),  # no "and" inside a name
+    ("War in Ukraine\nRussian forces captured the village.", ["Russian forces"]),  # one line
 ])
 def test_forces_named_by_their_country(text: str, expected: list[str]) -> None:
     found = [f for f in actors(text) if f.country]
@@ -117,6 +118,10 @@ def test_forces_named_by_their_country(text: str, expected: list[str]) -> None:
     "The Kurdish-led Syrian Democratic Forces (SDF) withdrew.",  # an armed group's name
     "Turkish-backed forces advanced.",  # backed by the country, not its forces
     "In Kyiv Ukrainian forces attacked.",  # continues a capitalised name before it
+    "Russia said its forces captured the village.",  # a clause, not a name
+    "Ukrainian drones targeted troops near the town.",
+    "Yemen's Houthi forces fired missiles.",  # an armed group with a country before it
+    "Clashes in Khartoum\nSudanese paramilitary forces seized the town.",
 ])
 def test_a_country_word_before_a_force_word_is_not_always_its_forces(text: str) -> None:
     assert not [f for f in actors(text) if f.country]

@@ -67,14 +67,16 @@ def score_entities(preds: Sequence[Sequence[str]], gold: Sequence[GoldEntity]) -
     """Match predicted entities (each: its name then its aliases) to gold, like figures."""
     ranks = [[(r, p) for p in range(len(preds)) if (r := fit_rank(preds[p], g)) is not None]
              for g in gold]
-    # A prediction that is a form of one gold entity is not another's loose fit: the brief's
-    # "Russian military" (an alias of the gold "Russia") does not stand for the gold "Syrian
-    # army" because that one's alias "military" is a phrase of it.
-    best = {p: min(r for rank in ranks for r, q in rank if q == p) for rank in ranks for _, p in rank}
-    ranks = [[(r, p) for r, p in rank if r < 2 or best[p] == 2] for rank in ranks]
-    fits = [[p for _, p in sorted(r)] for r in ranks]
+    # Close fits (a form of the name or an alias) are matched first, loose ones (a phrase, the
+    # same side) only among what is left: the brief's "Russian military", an alias of the gold
+    # "Russia", does not stand for the gold "Syrian army" because that one's alias "military" is
+    # a phrase of it; a loose fit no close match uses still counts.
     order = sorted(range(len(gold)), key=lambda g: (not gold[g].required, g))
-    pairs = max_matching(order, lambda g: fits[g])
+    close = [[p for r, p in sorted(rank) if r < 2] for rank in ranks]
+    pairs = max_matching(order, lambda g: close[g])
+    used = set(pairs.values())
+    loose = [[p for r, p in sorted(rank) if r == 2 and p not in used] for rank in ranks]
+    pairs.update(max_matching([g for g in order if g not in pairs], lambda g: loose[g]))
     score = EntityScore()
     for g, item in enumerate(gold):
         if g in pairs:

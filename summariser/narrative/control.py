@@ -95,7 +95,9 @@ def _governs(text: str, verb_end: int, place_start: int, direct: bool = False) -
     # region" is no list: the region only says where Lyman is).
     between = re.sub(rf"(?:,?\s*{_NAME})+,?\s+and\s+$", " ", between)
     rest = re.sub(rf"^{_NAME}", "", text[place_start:])
-    if re.match(rf"(?:\s*,\s*|,?\s+and\s+){_NAME}", rest):
+    # Not for a place no one said changed hands: "seized Rubaya, North Kivu, and Masisi" has a
+    # province between two towns.
+    if not direct and re.match(rf"(?:\s*,\s*|,?\s+and\s+){_NAME}", rest):
         between = re.sub(rf"(?:\s*{_NAME}\s*,)+\s*$", " ", between)
     if direct and _direct_rules()[0].search(between):
         return False
@@ -164,6 +166,10 @@ def _before(parties: list[tuple[int, int, str]], at: int, text: str) -> str | No
     return None if i is None else parties[i][2]
 
 
+_CLOSES = re.compile(r"[,;:.]|\b(?:but|as|while|before|after|when|that|said|says|say|"
+                     r"is|was|were|are|has|had|have)\b", re.IGNORECASE)
+
+
 @functools.cache
 def _subject_modifier() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{_alternation(load('control')['subject_modifiers'])})\b", re.IGNORECASE)
@@ -176,8 +182,11 @@ def _side_before(parties: list[tuple[int, int, str]], at: int, text: str) -> str
     the government", "the army along with militia")."""
     i = _before_at(parties, at, text)
     qualifier = next(reversed(list(_subject_modifier().finditer(text, 0, at))), None)  # the last
+    # Only a phrase that runs on to the verb ("the army along with special forces and militia
+    # took"), not one a comma, a conjunction or another verb has closed ("Ukraine, backed by
+    # Western weapons, has held ..., but Russian forces captured").
     if i is not None and qualifier is not None and parties[i][0] > qualifier.start() and \
-            not re.search(r"[;.]\s", text[qualifier.end():at]):
+            not _CLOSES.search(text[qualifier.end():at]):
         j = _before_at(parties, qualifier.start(), text)  # "X along with Y took": X did
         if j is not None or text[:qualifier.start()].strip(" ,\"“'‘"):
             i = j  # None where X is no side the brief names ("the defense force along with")

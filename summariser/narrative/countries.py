@@ -44,8 +44,11 @@ def home(article: str, place_names: list[str], dateline: str | None = None) -> s
     first: dict[str, int] = {}
     lead = _lead_end(article)
     for m in gazetteer.mentions(article):
-        # The lead says where the story is: a name there counts twice over.
-        score[m.code] += (1 if m.demonym else 2) * (2 if m.start < lead else 1)
+        # The lead says where the story is: "... two towns in northwestern Myanmar" counts
+        # twice over (not "Russia said ...": the speaker may be the side that attacked).
+        where = m.start < lead and not m.demonym and re.search(
+            rf"\bin\s+(?:the\s+)?{_DIRECTION}\Z", article[max(0, m.start - 40):m.start], re.IGNORECASE)
+        score[m.code] += (1 if m.demonym else 2) * (2 if where else 1)
         first.setdefault(m.code, m.start)
     if not score:
         # No country named: where the story's places are, where the gazetteer knows them alone.

@@ -101,6 +101,10 @@ def _core(name: str) -> str:
     return core[:-1] if core.endswith("s") and len(core) > 4 else core
 
 
+_STATE_NOUNS = {"troops", "soldiers", "army", "the army", "military", "the military",
+                "government forces", "government troops", "security forces"}
+
+
 def _owner(mention: str, actors: Sequence[Actor]) -> Actor | None:
     for actor in actors:
         if any(same_side(mention, n) for n in (actor.name, *actor.aliases)):
@@ -109,6 +113,10 @@ def _owner(mention: str, actors: Sequence[Actor]) -> Actor | None:
     for actor in actors:
         if core and any(_core(n) == core for n in (actor.name, *actor.aliases)):
             return actor
+    # "Troops ... retook the villages": a bare noun for an army is the brief's only state force.
+    state = [a for a in actors if a.type == "state forces"]
+    if fold(mention) in _STATE_NOUNS and len(state) == 1:
+        return state[0]
     return None
 
 
@@ -231,8 +239,10 @@ def opposed(found: Sequence[Actor], tallies: dict[str, Counter[str]]) -> list[Ac
     every state force the votes decide attacked (or was attacked), a non-state armed group with
     no vote of its own is their target (or attacker), and the other way round ("rebels" in a
     story whose only votes make the regime's forces the attacker were the ones attacked). A
-    foreign force belongs to neither side here (it may back either), a backer or mediator keeps
-    its role, and a split or missing decision on the other side decides nothing."""
+    foreign force belongs to neither side here (it may back either), a backer, mediator or
+    source keeps its role, and a split or missing decision on the other side decides nothing.
+    (Two armed groups on one side, a pro-government militia beside the rebels, are read as
+    one camp: measured, a rule that left such groups alone lost more than it saved.)"""
     camps = {"state forces": "state", "non-state armed group": "armed"}
     decided: dict[str, set[str]] = {"state": set(), "armed": set()}
     for actor in found:
@@ -246,8 +256,8 @@ def opposed(found: Sequence[Actor], tallies: dict[str, Counter[str]]) -> list[Ac
         camp = camps.get(actor.type)
         other = decided["armed" if camp == "state" else "state"] if camp else set()
         if camp and not (tally["attacker"] or tally["target"] or tally["named source"]
-                         or tally["source"]) and actor.role not in ("backer", "mediator") \
-                and len(other) == 1:
+                         or tally["source"]) \
+                and actor.role not in ("backer", "mediator", "source") and len(other) == 1:
             role = "target" if other == {"attacker"} else "attacker"
             actor = actor.model_copy(update={"role": role})
         out.append(actor)
