@@ -362,9 +362,9 @@ def test_a_place_that_only_locates_or_owns_the_object_is_not_taken() -> None:
 @pytest.mark.parametrize(("text", "gained"), [
     ("Forces loyal to the government retook Sirte on Monday.", "Forces"),
     ("The army along with militia of the Amhara region took control of Humera.", "army"),
-    # The subject before "along with" is no side of the brief: the sentence names no gainer.
+    # The subject before "along with" is no side of the brief: its ally stands for it.
     ("He said the defense force along with militia of the Amhara region took control of Humera.",
-     None),
+     "Amhara"),
     ("Backed by Russia, government forces retook Humera.", "government forces"),  # fronted
     # A phrase a comma, a conjunction or a verb has closed qualifies no one after it.
     ("Russia, backed by Iran, has held the coast, but government forces retook Humera.",

@@ -188,8 +188,8 @@ def _side_before(parties: list[tuple[int, int, str]], at: int, text: str) -> str
     if i is not None and qualifier is not None and parties[i][0] > qualifier.start() and \
             not _CLOSES.search(text[qualifier.end():at]):
         j = _before_at(parties, qualifier.start(), text)  # "X along with Y took": X did
-        if j is not None or text[:qualifier.start()].strip(" ,\"“'‘"):
-            i = j  # None where X is no side the brief names ("the defense force along with")
+        if j is not None:
+            i = j  # where X is no side the brief names, Y (its ally or backer) stands for it
     if i is not None and i > 0 and re.fullmatch(r"\s+and\s+(?:\w+ly\s+)?", text[parties[i][1]:at]):
         j = _before_at(parties, parties[i][0], text)
         if j is not None and re.search(r"\b(?!(?:and|or|nor)\b)[a-z]\w*", text[parties[j][1]:parties[i][0]]):
