@@ -171,16 +171,20 @@ def actors(body: str) -> list[Found]:
 
 
 @functools.cache
-def _national_force() -> re.Pattern[str]:
+def _national_force() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """A capitalised word, up to two more words, then a force word of lexicon/actors.toml
-    ("Russian forces", "Sudan's regular army", "Sudanese Armed Forces"), within one line."""
+    ("Russian forces", "Sudan's regular army", "Sudanese Armed Forces"), within one line; and
+    the national-forces rule's `unless` words."""
     data = load("actors")
+    rule = next(r for r in data["rule"] if r["name"] == "national-forces")
+    unless = "|".join(re.escape(fold(w)) for w in rule.get("unless", ()))
     force = "|".join(re.escape(w) for w in sorted(data["force_words"], key=len, reverse=True))
     # Between the country and the force word: capitalised words of a unit's name ("Air
     # Assault") or the qualifiers of lexicon/actors.toml ("regular", "security"), on one line.
     middle = "|".join(re.escape(w) for w in data["force_qualifiers"])
-    return re.compile(rf"(?<![\w'’-])(?=({_CAP}(?:[ \t]+(?:[A-Z][\w-]*|(?i:{middle}))){{0,2}}"
-                      rf"[ \t]+(?i:{force}))(?![\w-]))")
+    return (re.compile(rf"(?<![\w'’-])(?=({_CAP}(?:[ \t]+(?:[A-Z][\w-]*|(?i:{middle}))){{0,2}}"
+                       rf"[ \t]+(?i:{force}))(?![\w-]))"),
+            re.compile(rf"(?<![\w-])(?:{unless})(?![\w-])"))
 
 
 def _national_forces(body: str) -> list[tuple[int, str, str]]:
@@ -190,11 +194,9 @@ def _national_forces(body: str) -> list[tuple[int, str, str]]:
     name does not continue a longer capitalised one ("Kurdish-led Syrian Democratic Forces").
     One name per country, its first ("Ethiopian troops", then "Ethiopian soldiers" is the same
     force): (start, name, country code)."""
-    rule = next(r for r in load("actors")["rule"] if r["name"] == "national-forces")
-    words = "|".join(re.escape(fold(w)) for w in rule.get("unless", ()))
-    unless = re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
+    pattern, unless = _national_force()
     out: list[tuple[int, str, str]] = []
-    for m in _national_force().finditer(body):  # a lookahead: "The Sudanese Armed Forces" is
+    for m in pattern.finditer(body):  # a lookahead: "The Sudanese Armed Forces" is
         name = m.group(1)                       # tried from "The" and from "Sudanese"
         if out and m.start(1) < out[-1][0] + len(out[-1][1]):
             continue

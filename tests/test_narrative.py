@@ -335,13 +335,11 @@ def test_a_direct_reading_needs_the_place_as_the_verbs_own_object() -> None:
     assert control.read("Shalazhi", Sentence(0, len(text), text), ["Gunmen"], direct=True) is None
 
 
-@pytest.mark.parametrize(("place", "governed"), [
-    ("Maidali Dansha", True), ("Baeker", True), ("Lugid", True), ("Humera", True),
-])
-def test_every_place_of_a_list_after_the_verb_is_its_object(place: str, governed: bool) -> None:
+@pytest.mark.parametrize("place", ["Maidali Dansha", "Baeker", "Lugid", "Humera"])
+def test_every_place_of_a_list_after_the_verb_is_its_object(place: str) -> None:
     text = "Government forces took control of Maidali Dansha, Baeker, Lugid and Humera towns."
     reading = control.read(place, Sentence(0, len(text), text), ["Government forces"])
-    assert (reading is not None and reading.gained_by == "Government forces") is governed
+    assert reading is not None and reading.gained_by == "Government forces"
 
 
 def test_a_place_no_one_said_changed_hands_is_not_read_from_inside_a_list() -> None:

@@ -118,3 +118,11 @@ def decide(name: str, model_type: str, home: str | None) -> Decision:
         return Decision(typ, rule.name)
     log.debug("actor %r: type %s by the model (no rule matched)", name, model_type)
     return Decision(model_type, "model")
+
+
+def unnamed_army(name: str) -> bool:
+    """An army named by its common noun alone ("the military", "troops", "security forces";
+    the police are another body): the unnamed-forces and state-tied-forces rules."""
+    return "police" not in fold(name) and \
+        decide(name, "state forces", None).rule in ("unnamed-forces", "state-tied-forces")
+

@@ -75,14 +75,15 @@ def actors(ov: Overview, article: str, warnings: list[str], places: list[Locatio
         out.append(_actor(name, aliases, typ, a.role, article))
     # What the article names by rule and the model left out ("the army", "backed by Russia").
     found_all = mentions.actors(body)
+    # "the military" of a story from Somalia is its "Somali soldiers"
+    army_named = any(actor_types.unnamed_army(a.name) for a in [*out, *found_all])
     for found in found_all:
         if len(out) >= MAX_ACTORS + 4:
             break
         if found.country and any(found.country in _countries(a) for a in out):
             continue  # the brief has this country already ("Turkey", "Sudan's regular army")
-        if found.country and found.country == home and \
-                any(_unnamed_force(a.name, a.type) for a in [*out, *found_all]):
-            continue  # "the military" of a story from Somalia is its "Somali soldiers"
+        if found.country and found.country == home and army_named:
+            continue
         if not mentions.covered(found.name, [x for a in out for x in (a.name, *a.aliases)]):
             typ = actor_types.decide(found.name, found.type, home).type
             role = "backer" if found.type == "foreign state or forces" else "other"
@@ -98,13 +99,6 @@ def _countries(actor: Actor) -> set[str]:
             actor_types.decide(actor.name, actor.type, None).rule == "government-office":
         return set()
     return {m.code for n in (actor.name, *actor.aliases) for m in gazetteer.mentions(n)}
-
-
-def _unnamed_force(name: str, typ: str) -> bool:
-    """An army the article names by its common noun alone ("the military", "security forces";
-    the police are another body)."""
-    return "police" not in fold(name) and \
-        actor_types.decide(name, typ, None).rule in ("unnamed-forces", "state-tied-forces")
 
 
 def with_roles(found: list[Actor], sentences: list[Sentence], reporters: list[str],

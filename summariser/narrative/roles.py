@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 from summariser.entities import fold
 from summariser.lexicon import load
+from summariser.narrative import actor_types
 from summariser.narrative.control import (
     _DETERMINERS,
     _alternation,
@@ -101,10 +102,6 @@ def _core(name: str) -> str:
     return core[:-1] if core.endswith("s") and len(core) > 4 else core
 
 
-_STATE_NOUNS = {"troops", "soldiers", "army", "the army", "military", "the military",
-                "government forces", "government troops", "security forces"}
-
-
 def _owner(mention: str, actors: Sequence[Actor]) -> Actor | None:
     for actor in actors:
         if any(same_side(mention, n) for n in (actor.name, *actor.aliases)):
@@ -115,7 +112,7 @@ def _owner(mention: str, actors: Sequence[Actor]) -> Actor | None:
             return actor
     # "Troops ... retook the villages": a bare noun for an army is the brief's only state force.
     state = [a for a in actors if a.type == "state forces"]
-    if fold(mention) in _STATE_NOUNS and len(state) == 1:
+    if len(state) == 1 and "police" not in fold(state[0].name) and actor_types.unnamed_army(mention):
         return state[0]
     return None
 
