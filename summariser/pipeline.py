@@ -226,8 +226,7 @@ def _assemble(article: str, ov: Overview, places: list[Location],
         else:
             displacement.append(fig)
     actors = parts.actors(ov, article, warnings, places)
-    controls = parts.controls(ov, sentences, warnings, [x for a in actors for x in (a.name, *a.aliases)],
-                              places)
+    controls = parts.controls(ov, sentences, warnings, actors, places)
     actors = parts.with_roles(actors, sentences, [f.reported_by or "" for f in (*casualties, *displacement)],
                               controls)
     warnings.extend(conflicting_tolls(casualties))

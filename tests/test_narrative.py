@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from summariser.schemas.brief import Actor, ControlChange
+from summariser.schemas.brief import Actor, ControlChange, Location
 
 from summariser import mentions
-from summariser.narrative import control, countries, lead, roles
+from summariser.narrative import control, coref, countries, lead, roles
 from summariser.text import Sentence
+
+
+def _sentences(texts: list[str]) -> list[Sentence]:
+    """The texts as consecutive sentences of one article (one space apart)."""
+    out, at = [], 0
+    for t in texts:
+        out.append(Sentence(at, at + len(t), t))
+        at += len(t) + 1
+    return out
 
 
 def _read(place: str, text: str, names: list[str]) -> control.Reading | None:
@@ -379,23 +388,21 @@ def test_a_side_in_a_phrase_that_qualifies_the_subject_is_not_the_subject(
 
 
 def test_code_adds_a_change_the_model_left_out_and_a_retaking_is_the_later_event() -> None:
-    from summariser.schemas.brief import Location
     from summariser.schemas.llm import Overview, OverviewControl
 
     from summariser.narrative import parts
     texts = ["Islamic State militants overran the town of Abu Grain on May 5.",
              "Military forces retook Abu Grain on Wednesday.",
              "Regime forces recaptured Maaret al-Numan."]
-    sentences, at = [], 0
-    for t in texts:
-        sentences.append(Sentence(at, at + len(t), t))
-        at += len(t) + 1
+    sentences = _sentences(texts)
     ov = Overview(topic="armed conflict", actors=[], places=[], headline="", summary="",
                   control_changes=[OverviewControl(place="Abu Grain", gained_by="Islamic State militants",
                                                    lost_by=None)])
-    names = ["Islamic State militants", "Military forces", "Regime forces"]
+    actors = [Actor(name=n, type=t, role="other") for n, t in (  # type: ignore[arg-type]
+        ("Islamic State militants", "non-state armed group"), ("Military forces", "state forces"),
+        ("Regime forces", "state forces"))]
     places = [Location(name="Maaret al-Numan", type="town"), Location(name="Syria", type="country")]
-    out = parts.controls(ov, sentences, [], names, places)
+    out = parts.controls(ov, sentences, [], actors, places)
     assert [(c.place, c.gained_by) for c in out] == [("Abu Grain", "Military forces"),
                                                      ("Maaret al-Numan", "Regime forces")]
 
@@ -415,10 +422,10 @@ def test_an_abbreviation_and_its_name_are_one_side() -> None:
 
 
 def test_a_place_named_by_its_common_noun_where_that_noun_is_the_briefs_only_such_place() -> None:
-    assert control.anaphor("El Salini base", ["El Salini base", "Lower Shabelle"]) == "base"
-    assert control.anaphor("El Salini base", ["El Salini base", "Afgoye base"]) is None  # which base?
-    assert control.anaphor("Lower Shabelle", ["Lower Shabelle"]) is None
-    assert control.anaphor("Kabul", ["Kabul"]) is None
+    assert coref.place_noun("El Salini base", ["El Salini base", "Lower Shabelle"]) == "base"
+    assert coref.place_noun("El Salini base", ["El Salini base", "Afgoye base"]) is None  # which base?
+    assert coref.place_noun("Lower Shabelle", ["Lower Shabelle"]) is None
+    assert coref.place_noun("Kabul", ["Kabul"]) is None
     text = "The military recaptured the base when reinforcements arrived."
     reading = control.read("El Salini base", Sentence(0, len(text), text), ["military"], noun="base")
     assert reading is not None
@@ -460,3 +467,122 @@ def test_an_attack_noun_names_its_attacker_only_by_a_whole_word_of_an_actors_nam
     assert _roles("There was a new attack in Davao, and a US attack nearby.", actors) == {
         "New People's Army": "other", "Russian forces": "other", "Houthis": "other"}
     assert _roles("Pro-government forces repelled a Houthi attack.", actors)["Houthis"] == "attacker"
+
+
+@pytest.mark.parametrize(("place", "listed"), [
+    ("Baeker", True), ("Humera", True),  # "A, B, C and D towns"
+    ("al-Amarna", True), ("Ayn al-Bayda", True),  # "the villages of A and B"
+    ("Rubaya", False),  # a bare list may hold a province
+    ("Saraqeb", False),  # "the town of X" alone is no list
+])
+def test_a_plural_place_noun_marks_a_list_of_places(place: str, listed: bool) -> None:
+    text = {"Baeker": "took control of Maidali Dansha, Baeker, Lugid and Humera towns.",
+            "Humera": "took control of Maidali Dansha, Baeker, Lugid and Humera towns.",
+            "al-Amarna": "withdrew from the villages of al-Amarna and Ayn al-Bayda.",
+            "Ayn al-Bayda": "withdrew from the villages of al-Amarna and Ayn al-Bayda.",
+            "Rubaya": "seized Rubaya, North Kivu, and Masisi.",
+            "Saraqeb": "seized the town of Saraqeb."}[place]
+    start = text.index(place)
+    assert coref.in_place_list(text, start, start + len(place)) is listed
+
+
+def test_a_list_of_places_is_read_whole_even_where_no_one_named_the_place() -> None:
+    text = "Government forces took control of Maidali Dansha, Baeker, Lugid and Humera towns."
+    for place in ("Baeker", "Lugid"):
+        reading = control.read(place, Sentence(0, len(text), text), ["Government forces"], direct=True)
+        assert reading is not None and reading.gained_by == "Government forces"
+
+
+def test_them_after_a_list_of_places_is_the_object_of_the_verb() -> None:
+    text = ("Council fighters had withdrawn from the villages of al-Amarna and Ayn al-Bayda as the "
+            "rebels backed by Turkish tanks advanced into them.")
+    for place in ("al-Amarna", "Ayn al-Bayda"):
+        reading = control.read(place, Sentence(0, len(text), text), ["Council fighters"], direct=True)
+        assert reading is not None
+        assert (reading.gained_by, reading.lost_by) == ("rebels", "Council fighters")
+    # "them" after a list no place noun marks stands for whatever else it may (the soldiers)
+    text = "Rebels attacked Kessa and Bori soldiers and captured them."
+    assert control.read("Kessa", Sentence(0, len(text), text), ["Rebels"], direct=True) is None
+    assert coref.pronoun_objects(text, [(15, 20)]) == []
+
+
+def _actor(name: str, typ: str, aliases: tuple[str, ...] = ()) -> Actor:
+    return Actor(name=name, aliases=list(aliases), type=typ, role="other")  # type: ignore[arg-type]
+
+
+def test_the_group_is_the_one_armed_group_named_nearest_before() -> None:
+    rsf = _actor("RSF", "non-state armed group", ("Rapid Support Forces",))
+    army = _actor("Sudan's regular army", "state forces")
+    before = ["Sudan's paramilitary Rapid Support Forces (RSF) claims to have seized a town.",
+              "In a post on X, the group said it liberated a base of Sudan's regular army.",
+              "It came two days after "]
+    assert coref.antecedent(before, [rsf, army]) == "RSF"  # one group however many names
+    # two groups named in the nearest sentence that names any: "the group" is either
+    m23 = _actor("M23", "non-state armed group")
+    assert coref.antecedent(["M23 and the RSF fought.", "Then "], [rsf, m23]) is None
+    assert coref.antecedent(["The army advanced.", "Then "], [rsf, army]) is None  # no group
+    assert coref.is_side_anaphor("the group") and coref.is_side_anaphor("The armed group")
+    assert not coref.is_side_anaphor("the M23 rebel group") and not coref.is_side_anaphor(None)
+
+
+def test_a_change_whose_gainer_is_the_group_names_the_group() -> None:
+    from summariser.schemas.llm import Overview
+
+    from summariser.narrative import parts
+
+    texts = ["Sudan's paramilitary Rapid Support Forces (RSF) say they seized a base.",
+             "It came two days after the group seized the state's capital Wad Madani."]
+    sentences = _sentences(texts)
+    ov = Overview(topic="armed conflict", actors=[], places=[], headline="", summary="",
+                  control_changes=[])
+    actors = [_actor("RSF", "non-state armed group"), _actor("Sudanese army", "state forces")]
+    out = parts.controls(ov, sentences, [], actors, [Location(name="Wad Madani", type="city")])
+    assert [(c.place, c.gained_by) for c in out] == [("Wad Madani", "RSF")]
+    # "the group" of a sentence that fits no one group names no side, so no change is proposed
+    actors.append(_actor("M23", "non-state armed group"))
+    sentences[0] = Sentence(0, len(texts[0]), "M23 and the RSF say they seized a base.")
+    assert parts.controls(ov, sentences, [], actors, [Location(name="Wad Madani", type="city")]) == []
+
+
+def test_places_named_in_a_list_a_plural_place_noun_marks() -> None:
+    text = ("Council fighters had withdrawn from the villages of al-Amarna and Ayn al-Bayda. Forces "
+            "took control of Maidali Dansha, Baeker and Humera towns. Clashes hit Israeli and "
+            "Palestinian towns.")
+    assert [f.name for f in mentions.places(text, text)] == [
+        "al-Amarna", "Ayn al-Bayda", "Maidali Dansha", "Baeker", "Humera"]
+
+
+def test_a_place_said_to_have_been_liberated_is_an_event_site_though_no_side_is_named() -> None:
+    from summariser.narrative import parts
+
+    text = "The settlements of Yampil and Stavky have been liberated, the spokesman said."
+    sentence = Sentence(0, len(text), text)
+    assert control.read("Yampil", sentence, ["Ukrainian forces"]) is None  # no change to report
+    out = parts.place_roles([Location(name="Yampil", type="town"), Location(name="Kyiv", type="city")],
+                            [sentence], [], [])
+    assert [p.role for p in out] == ["event site", "mentioned"]
+
+
+@pytest.mark.parametrize(("text", "gained", "lost"), [
+    ("Ukrainian forces pushed Russian troops out of Kherson on Friday.", "Ukrainian forces",
+     "Russian troops"),
+    ("Ukrainian forces pushed back Russian troops from Kherson.", "Ukrainian forces", "Russian troops"),
+    ("The army drove the rebels out of Kherson.", "army", "rebels"),
+    ("Russian troops were pushed out of Kherson by Ukrainian forces.", "Ukrainian forces",
+     "Russian troops"),
+    ("Russian troops were driven out of Kherson.", None, "Russian troops"),
+])
+def test_a_side_driven_out_of_a_place_lost_it_to_the_side_that_drove_it(
+        text: str, gained: str | None, lost: str | None) -> None:
+    reading = control.read("Kherson", Sentence(0, len(text), text), ["Ukrainian forces"], direct=True)
+    assert reading is not None and reading.rule == "gain-expel"
+    assert (reading.gained_by, reading.lost_by) == (gained, lost)
+
+
+@pytest.mark.parametrize("text", [
+    "As rebels advanced, the fighting forced thousands of residents from Kherson.",  # no side driven
+    "As rebels advanced, thousands were forced from Kherson.",  # not the rebels that were
+    "The army vowed to drive the rebels out of Kherson.",  # an aim
+])
+def test_people_driven_from_a_place_are_no_change_of_its_control(text: str) -> None:
+    assert control.read("Kherson", Sentence(0, len(text), text), ["rebels"], direct=True) is None

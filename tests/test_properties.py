@@ -165,7 +165,11 @@ def test_html_page_keeps_the_article_and_drops_scripts_styles_and_menus(body: st
     visible = " ".join(kept.split())
     if visible:
         # The article is found: it is kept, and no script, style, menu or footer is.
-        if visible == " ".join(body.split()):
+        if visible.casefold() == "t":
+            # A paragraph that repeats the page's title ("<title>T</title>"), ignoring case, is
+            # read as the title: the text opens with the title it repeats.
+            assert text.split("\n")[0] == "T"
+        elif visible == " ".join(body.split()):
             assert visible in " ".join(text.split())
         else:
             assert "".join(visible.split()) in "".join(text.split())

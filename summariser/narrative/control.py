@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from summariser.entities import abbreviates, fold
 from summariser.gazetteer import fold_keep_length as _flat
 from summariser.lexicon import load
+from summariser.narrative import coref
 from summariser.text import Sentence
 
 
@@ -45,6 +47,50 @@ def _verbs() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((name, re.compile(rf"\b(?:{_alternation(data[key])})\b", re.IGNORECASE))
                  for name, key in (("gain-passive", "gain_passive"), ("loss-active", "loss_active"),
                                    ("gain-active", "gain_active")))
+
+
+def says_change(text: str) -> bool:
+    """Whether the sentence says a place "has been liberated" with no one named: no side to
+    read (so no change of control), but its places are where the story's events happened."""
+    return _agentless().search(text) is not None
+
+
+@functools.cache
+def _agentless() -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{_alternation(load('control')['gain_agentless'])})\b", re.IGNORECASE)
+
+
+@functools.cache
+def _expel() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(active "<gainer> drove <loser> out of", passive "<loser> were driven out of")."""
+    verbs = _alternation(load("control")["expel_verbs"])
+    out_of = r"(?:back\s+)?(?:out\s+of|from)\b"
+    return (re.compile(rf"\b(?:{verbs})\s+(?P<object>(?:[\w'’-]+\s+){{1,6}}?){out_of}", re.IGNORECASE),
+            re.compile(rf"\b(?:was|were|has been|have been|had been|being)\s+(?:\w+ly\s+)?"
+                       rf"(?:{verbs})\s+{out_of}", re.IGNORECASE))
+
+
+def _expelled(text: str, parties: list[tuple[int, int, str]], objects: list[tuple[int, int]],
+              direct: bool) -> tuple[str | None, str | None] | None:
+    """(gainer, loser) of "<gainer> drove <loser> out of <place>" or "<loser> were pushed out of
+    <place> by <gainer>", or None where no such verb governs the place."""
+    active, passive = _expel()
+    for m in active.finditer(text):
+        inside = [i for i, p in enumerate(parties) if p[0] >= m.start("object") and p[1] <= m.end("object")]
+        if inside and not _background_or_aim(text, m.start()) and \
+                any(ps >= m.end() and _governs(text, m.end(), (ps, pe), direct) for ps, pe in objects):
+            return _side_before(parties, m.start(), text), _named(parties, inside[0], text, objects)
+    for m in passive.finditer(text):
+        i = _before_at(parties, m.start(), text)
+        # the loser is the passive's own subject, right before it ("Russian troops were")
+        if i is None or len(text[parties[i][1]:m.start()].split()) > 1 or \
+                _background_or_aim(text, m.start()):
+            continue
+        for ps, pe in objects:
+            if ps >= m.end() and _governs(text, m.end(), (ps, pe), direct):
+                by = re.match(r"\s+by\s", text[pe:pe + 5])
+                return (_side_after(parties, pe, text) if by else None), _named(parties, i, text)
+    return None
 
 
 @functools.cache
@@ -83,11 +129,12 @@ def _place_at(place: str, text: str) -> list[tuple[int, int]]:
 _NAME = r"(?:(?:al|el|ad|as|at|an)-)?[A-Z][\w'’-]*(?:[\s-]+(?:(?:al|el)-)?[A-Z][\w'’-]*)*"
 
 
-def _governs(text: str, verb_end: int, place_start: int, direct: bool = False) -> bool:
-    """Whether the verb ending at `verb_end` has the place at `place_start` as its object.
+def _governs(text: str, verb_end: int, place: tuple[int, int], direct: bool = False) -> bool:
+    """Whether the verb ending at `verb_end` has the place at `place` as its object.
     `direct`: as its own object ("took the town of X"), not a place the object is in or near
     ("seized three vehicles in the village of X", "entered Lyman, Donetsk region")."""
     data = load("control")
+    place_start, place_end = place
     between = text[verb_end:place_start]
     # "retook the villages of Aqareb and Al-Mabujeh": a place after a list of names is governed
     # too; any other "and" starts a new clause. "took Maidali Dansha, Baeker, Lugid and Humera":
@@ -96,8 +143,10 @@ def _governs(text: str, verb_end: int, place_start: int, direct: bool = False) -
     between = re.sub(rf"(?:,?\s*{_NAME})+,?\s+and\s+$", " ", between)
     rest = re.sub(rf"^{_NAME}", "", text[place_start:])
     # Not for a place no one said changed hands: "seized Rubaya, North Kivu, and Masisi" has a
-    # province between two towns.
-    if not direct and re.match(rf"(?:\s*,\s*|,?\s+and\s+){_NAME}", rest):
+    # province between two towns; unless a plural place noun says the list is of places ("took
+    # control of Maidali Dansha, Baeker, Lugid and Humera towns").
+    if (not direct or coref.in_place_list(text, place_start, place_end)) and \
+            re.match(rf"(?:\s*,\s*|,?\s+and\s+){_NAME}", rest):
         between = re.sub(rf"(?:\s*{_NAME}\s*,)+\s*$", " ", between)
     if direct and _direct_rules()[0].search(between):
         return False
@@ -139,6 +188,11 @@ def _parties(text: str, names: list[str]) -> list[tuple[int, int, str]]:
             variants.append(" ".join(words[:-1]))
     candidates = sorted({n for n in [*variants, *data["party_nouns"]] if n and n.strip()},
                         key=len, reverse=True)
+    # "the group" points back to a group named before (narrative.coref resolves it); it comes
+    # first, so "group" is not read as part of another side's mention
+    for m in re.finditer(rf"\b(?:{_alternation(data['side_anaphors'])})\b", text, re.IGNORECASE):
+        taken.update(range(*m.span()))
+        found.append((m.start(), m.end(), m.group()))
     for name in candidates:
         key = re.sub(r"^the\s+", "", fold(name))
         for m in re.finditer(rf"(?<![\w-]){re.escape(key)}(?![\w-])", folded):
@@ -213,7 +267,8 @@ def _is_generic(name: str) -> bool:
         {fold(w) for w in load("control")["party_nouns"]}
 
 
-def _named(parties: list[tuple[int, int, str]], i: int, text: str) -> str:
+def _named(parties: list[tuple[int, int, str]], i: int, text: str,
+           places: Sequence[tuple[int, int]] = ()) -> str:
     """The side a party mention names, as fully as the sentence says it. A bare party noun
     takes the name it is tied to: "Fighters from the M23 rebel group" is M23, "The RSF said
     its forces" the RSF; else the words that qualify it ("resistance fighters", "Ethiopian
@@ -223,7 +278,9 @@ def _named(parties: list[tuple[int, int, str]], i: int, text: str) -> str:
         return name
     data = load("control")
     of = re.match(r"\s+(?:from|of)\s+(?:the\s+)?([A-Z0-9][\w'’-]*(?:\s+[A-Z0-9][\w'’-]*)*)", text[end:])
-    if of and not re.fullmatch(r"(?:The|A|An)", of.group(1)):
+    # not the place itself ("pushed back troops from Kherson": the troops are not Kherson's)
+    if of and not re.fullmatch(r"(?:The|A|An)", of.group(1)) and \
+            not any(ps <= end + of.start(1) < pe for ps, pe in places):
         return of.group(1)
     if re.search(r"\b(?:its|their)\s+$", text[:start], re.IGNORECASE):
         for _s, e, other in reversed(parties[:i]):  # the owner, named earlier in the sentence
@@ -249,7 +306,8 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
     `direct`: only a verb whose own object the place is (see _governs) counts; for a place no
     one said changed hands, where a place beside the object must not pass for it. `noun`: the
     common noun that stands for the place in a sentence that does not name it ("the base" for
-    "El Salini base"; see anaphor)."""
+    "El Salini base"; see coref.place_noun). "them" after a list of places that holds the place
+    stands for it as the object of an active verb (see coref.pronoun_objects)."""
     text = sentence.text
     places = _place_at(place, text)
     by_noun = False
@@ -263,6 +321,7 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
     places = [(ps, pe) for ps, pe in places if not re.match(r"['’]s\b", text[pe:pe + 3])]
     if not places:
         return None
+    objects = sorted([*places, *coref.pronoun_objects(text, places)])
     parties = [p for p in _parties(text, names)
                if not any(p[0] < pe and ps < p[1] for ps, pe in places)]
     gained = lost = None
@@ -278,7 +337,8 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
                     gained = _side_after(parties, m.end(), text)
                     rules.append(rule)
                 continue
-            if not any(ps >= m.end() and _governs(text, m.end(), ps, direct) for ps, _ in places):
+            if not any(ps >= m.end() and _governs(text, m.end(), (ps, pe), direct)
+                       for ps, pe in objects):
                 continue
             side = _side_before(parties, m.start(), text)
             if side is None and _fronted().match(text[:m.start()]):
@@ -297,6 +357,9 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
                 for ps, pe in places:
                     if ps >= m.end() and lost is None and re.match(r",?\s+from\s", text[pe:pe + 8]):
                         lost = _side_after(parties, pe, text)
+    expelled = _expelled(text, parties, objects, direct) if gained is None and lost is None else None
+    if expelled is not None:
+        (gained, lost), rules = expelled, ["gain-expel"]
     if not rules:
         return None
     if same_side(gained, lost):
@@ -307,22 +370,6 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
         around = re.search(r"(?:[A-Z][\w'’]*[\s-]+(?:al-|el-)?)*\S*$", text[:pe])
         spelled = around.group().strip() if around else spelled
     return Reading(gained, lost, "+".join(dict.fromkeys(rules)), spelled, undoes)
-
-
-def anaphor(place: str, others: list[str]) -> str | None:
-    """The common noun a later sentence calls `place` by ("the base" for "El Salini base", "the
-    camp" for "Zamzam camp"): the place's last word when it is one of lexicon/control.toml's
-    place nouns in lower case and no other place of the brief ends in the same noun (then "the
-    base" is ambiguous)."""
-    words = place.split()
-    if len(words) < 2 or not words[-1].islower():
-        return None
-    noun = words[-1]
-    if not re.fullmatch(rf"(?:{_alternation(load('control')['place_nouns'])})", noun):
-        return None
-    if any(fold(o) != fold(place) and fold(o).split()[-1:] == [fold(noun)] for o in others):
-        return None
-    return noun
 
 
 @functools.cache

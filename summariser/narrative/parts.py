@@ -8,13 +8,14 @@ before the model's guess (narrative.actor_types), countries from the article and
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Sequence
 
 from summariser import gazetteer, mentions
 from summariser.entities import aliases_for, backers_for, fold, split_name
-from summariser.narrative import actor_types, control, countries, roles
+from summariser.narrative import actor_types, control, coref, countries, roles
 from summariser.page_noise import body_spans
 from summariser.schemas.brief import Actor, Casualty, ControlChange, Displacement, Location
 from summariser.schemas.llm import Overview
@@ -143,18 +144,20 @@ def places(ov: Overview, article: str, warnings: list[str]) -> list[Location]:
 
 
 def controls(ov: Overview, sentences: list[Sentence], warnings: list[str],
-             names: list[str], places: Sequence[Location] = ()) -> list[ControlChange]:
+             actors: Sequence[Actor], places: Sequence[Location] = ()) -> list[ControlChange]:
     """Changes of control whose sentence code can read (see narrative.control): the model's
     first, then any place of the brief that a sentence says someone took or left and the model
     left out (it lists few: a 1.5B model names one change where the article reports six).
     A change code adds must name a side in its sentence; a country is never one (a country
-    does not change hands in a news report, its towns do).
+    does not change hands in a news report, its towns do). A side named only as "the group" is
+    the group named before it (narrative.coref).
     """
     out: list[ControlChange] = []
     place_names = [p.name for p in places]
+    names = [x for a in actors for x in (a.name, *a.aliases)]
     for c in ov.control_changes[:MAX_CONTROLS]:
-        readings = _readings(c.place, sentences, [*names, c.gained_by or "", c.lost_by or ""], False,
-                             control.anaphor(c.place, place_names))
+        readings = _readings(c.place, sentences, [*names, c.gained_by or "", c.lost_by or ""],
+                             actors, False, coref.place_noun(c.place, place_names))
         if not readings:
             warnings.append(f"Dropped control change at {c.place!r}: no sentence of the "
                             "article says who took or left it.")
@@ -170,21 +173,35 @@ def controls(ov: Overview, sentences: list[Sentence], warnings: list[str],
             break
         if place.type == "country" or _has_place(out, place.name):
             continue
-        change = _latest(_readings(place.name, sentences, names, True,
-                                   control.anaphor(place.name, place_names)), None, None)
+        change = _latest(_readings(place.name, sentences, names, actors, True,
+                                   coref.place_noun(place.name, place_names)), None, None)
         if change is not None and not _has_place(out, change.place):
             out.append(change)
     return out
 
 
-def _readings(place: str, sentences: list[Sentence], names: list[str],
+def _readings(place: str, sentences: list[Sentence], names: list[str], actors: Sequence[Actor],
               direct: bool, noun: str | None = None) -> list[tuple[Sentence, control.Reading]]:
     out = []
-    for sentence in sentences:
+    for i, sentence in enumerate(sentences):
         reading = control.read(place, sentence, names, direct=direct, noun=noun)
         if reading is not None:
-            out.append((sentence, reading))
+            out.append((sentence, _resolved(reading, sentences[:i], sentence, list(actors))))
     return out
+
+
+def _resolved(reading: control.Reading, before: list[Sentence], sentence: Sentence,
+              actors: list[Actor]) -> control.Reading:
+    """The reading with a side named only as "the group" replaced by the group it points back to
+    (None where no one group fits)."""
+    def side(name: str | None) -> str | None:
+        if name is None or not coref.is_side_anaphor(name):
+            return name
+        # the sentence's own words before the pointer are the nearest text that may name it
+        own = sentence.text[:max(sentence.text.find(name), 0)]
+        return coref.antecedent([s.text for s in before] + [own], actors)
+
+    return dataclasses.replace(reading, gained_by=side(reading.gained_by), lost_by=side(reading.lost_by))
 
 
 def _latest(readings: list[tuple[Sentence, control.Reading]], model_gained: str | None,
@@ -230,7 +247,8 @@ def place_roles(locations: list[Location], sentences: list[Sentence],
     origins = {fold(f.origin) for f in figures if isinstance(f, Displacement) and f.origin}
     destinations = {fold(f.destination) for f in figures if isinstance(f, Displacement) and f.destination}
     event_text = [fold(f.evidence) for f in figures] + [fold(c.evidence) for c in changes]
-    event_text += [fold(s.text) for s in sentences if FIGHTING.search(s.text)]
+    event_text += [fold(s.text) for s in sentences
+                   if FIGHTING.search(s.text) or control.says_change(s.text)]
     out = []
     for p in locations:
         key = fold(p.name)
