@@ -6,7 +6,7 @@ import pytest
 from summariser.schemas.brief import Actor, ControlChange, Location
 
 from summariser import mentions
-from summariser.narrative import control, coref, countries, lead, roles
+from summariser.narrative import claims, control, coref, countries, lead, roles
 from summariser.text import Sentence
 
 
@@ -446,11 +446,11 @@ def test_the_subject_of_two_joined_verbs_took_the_place_not_the_first_verbs_obje
 def test_a_loss_the_loser_admits_is_confirmed_even_beside_the_gainers_claim() -> None:
     text = ("The Ukrainian army said on Monday it had withdrawn from the nearby village of "
             "Lastochkyne after Russia claimed its capture.")
-    assert not control.claimed(text, None, "The Ukrainian army")
-    assert control.claimed(text, "Russia")  # no loser known: the claim word decides
-    assert control.claimed("The RSF said its forces had taken El-Khoei.", "RSF", "army")
+    assert not claims.claimed(text, None, "The Ukrainian army")
+    assert claims.claimed(text, "Russia")  # no loser known: the claim word decides
+    assert claims.claimed("The RSF said its forces had taken El-Khoei.", "RSF", "army")
     denial = "The Ukrainian military said Russia's claim to have captured Robotyne was false."
-    assert control.claimed(denial, "Russia", "Ukrainian military")
+    assert claims.claimed(denial, "Russia", "Ukrainian military")
 
 
 def test_a_force_noun_votes_for_the_side_its_modifier_names_not_any_side_ending_in_it() -> None:
@@ -586,3 +586,16 @@ def test_a_side_driven_out_of_a_place_lost_it_to_the_side_that_drove_it(
 ])
 def test_people_driven_from_a_place_are_no_change_of_its_control(text: str) -> None:
     assert control.read("Kherson", Sentence(0, len(text), text), ["rebels"], direct=True) is None
+
+
+def test_a_city_of_a_million_in_one_country_is_that_countrys_though_the_article_never_names_it() -> None:
+    article = ("BEIRUT (AP) — Syrian rebels captured two villages near Jarablus in northern Syria, "
+               "a Syrian war monitor said.")
+    home = countries.home(article, ["BEIRUT", "Jarablus"])
+    assert home == "SY"
+    assert countries.of_place("BEIRUT", article, home) == "Lebanon"
+    # the home country's own city of that name comes first: Tripoli in a Lebanon story
+    article = "Clashes in Tripoli, in northern Lebanon, killed two people."
+    assert countries.of_place("Tripoli", article, countries.home(article, ["Tripoli"])) == "Lebanon"
+    # a smaller town keeps the home country ("a town of 20,000 shares its name")
+    assert countries.of_place("Jarablus", "Rebels took Jarablus, Syria.", "SY") == "Syria"

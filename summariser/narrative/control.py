@@ -410,38 +410,6 @@ def reconcile(reading: Reading, model_gained: str | None, model_lost: str | None
     return gained, lost
 
 
-_SAID = re.compile(r"\b(?:said|says|say|announc\w*|reported|told)\b", re.IGNORECASE)
-
-
-_DENIAL = re.compile(r"\b(?:false|denied|deny|denies|untrue|repelled|repulsed|rejected)\b",
-                     re.IGNORECASE)
-
-
-def _sayers(sentence: str) -> list[str]:
-    """The words naming whoever "said" or "told" something in the sentence."""
-    return [" ".join(re.split(r"[,;:(\u201c\"]", sentence[:m.start()])[-1].split()[-6:])
-            for m in _SAID.finditer(sentence)]
-
-
-def claimed(sentence: str, gained: str | None, lost: str | None = None) -> bool:
-    """Whether the change is only the gainer's claim (LABELLING.md: "claimed" when only one side
-    claims it, "confirmed" when stated as fact or by others). The loser saying, with a loss verb,
-    that it lost the place confirms it ("The Ukrainian army said it had withdrawn from
-    Lastochkyne ... after Russia claimed its capture"), unless the sentence denies it. Otherwise
-    a claim word makes it a claim; a "said" makes it one only when the one who said it is the
-    gainer ("The RSF said its forces had taken El-Khoei"), not the loser ("The ministry says it
-    has withdrawn") or a third party ("..., the Observatory said")."""
-    if lost and _verbs()[1][1].search(sentence) and not _DENIAL.search(sentence) and \
-            any(same_side(sayer, lost) or mentioned(lost, sayer) for sayer in _sayers(sentence)):
-        return False
-    if re.search(r"\bclaim\w*", sentence, re.IGNORECASE):
-        return True
-    if not gained:
-        return False
-    for sayer in _sayers(sentence):
-        if same_side(sayer, gained) or mentioned(gained, sayer):
-            return True
-    for m in re.finditer(r"\baccording to\s+", sentence, re.IGNORECASE):
-        if mentioned(gained, " ".join(re.split(r"[,;.]", sentence[m.end():])[0].split()[:6])):
-            return True
-    return False
+def loss_verb() -> re.Pattern[str]:
+    """The active loss verbs ("withdrew from", "lost control of")."""
+    return dict(_verbs())["loss-active"]

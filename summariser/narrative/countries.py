@@ -7,7 +7,8 @@ In order, the first that answers:
   3. the gazetteer has a province, state or region (ISO 3166-2) or a city of that name in a
      country the article names: the home country's,
      or another's when that city is large (a town of 20,000 shares its name with towns
-     elsewhere; "Kyiv" in a story from Russia does not);
+     elsewhere; "Kyiv" in a story from Russia does not), or a city of a million in one country
+     only, named or not (wire copy datelines a Syria story "BEIRUT");
   4. the article's home country: the country it names most (names and places count twice,
      demonyms once), with a dateline city deciding a tie.
 The country is written as the article writes it where the article names it.
@@ -22,6 +23,7 @@ from summariser import gazetteer
 from summariser.entities import fold
 
 LARGE_CITY = 100_000
+HUGE_CITY = 1_000_000  # a city this large in one country only is that country's, named or not
 _REGION_WORD = r"(?:province|region|state|district|governorate|county|city|town|village|area)"
 # Words that start another clause or phrase: "Russian troops reeling in the Kharkiv region" does
 # not make Kharkiv Russian, while "Ukrainian town of Lyman" and "Syria's northwestern Idlib" tie.
@@ -114,8 +116,11 @@ def of_place(place: str, article: str, home_code: str | None) -> str | None:
             code = next(iter(regions & named))
         else:
             large = gazetteer.city_countries(place, LARGE_CITY) & named
+            huge = gazetteer.city_countries(place, HUGE_CITY)
             if len(large) == 1:
                 code = next(iter(large))
+            elif len(huge) == 1:  # "BEIRUT (AP) -" over a story from Syria that never names Lebanon
+                code = next(iter(huge))
     if code is None and home_code is None:
         code = _known_anywhere(place)  # the article names no country: the gazetteer alone
     if code is None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from summariser import gazetteer, mentions
 from summariser.entities import aliases_for, backers_for, fold, split_name
-from summariser.narrative import actor_types, control, coref, countries, roles
+from summariser.narrative import actor_types, claims, control, coref, countries, roles
 from summariser.page_noise import body_spans
 from summariser.schemas.brief import Actor, Casualty, ControlChange, Displacement, Location
 from summariser.schemas.llm import Overview
@@ -237,7 +237,7 @@ def _change(sentence: Sentence, reading: control.Reading, model_gained: str | No
         return None
     return ControlChange(
         place=reading.place, gained_by=gained, lost_by=lost,
-        status="claimed" if control.claimed(sentence.text, gained, lost) else "confirmed", reported_by=None,
+        status="claimed" if claims.claimed(sentence.text, gained, lost) else "confirmed", reported_by=None,
         evidence=sentence.text, span=(sentence.start, sentence.end))
 
 

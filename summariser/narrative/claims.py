@@ -1,0 +1,49 @@
+"""Whether a change of control is only the gainer's claim (LABELLING.md: "claimed" when only
+one side claims it, "confirmed" when stated as fact or by others), from who says it in its
+sentence."""
+
+from __future__ import annotations
+
+import re
+
+from summariser.narrative import control
+
+_SAID = re.compile(r"\b(?:said|says|say|announc\w*|reported|told)\b", re.IGNORECASE)
+
+
+_DENIAL = re.compile(r"\b(?:false|denied|deny|denies|untrue|repelled|repulsed|rejected)\b",
+                     re.IGNORECASE)
+
+
+def _sayers(sentence: str) -> list[str]:
+    """The words naming whoever "said" or "told" something in the sentence."""
+    return [" ".join(re.split(r"[,;:(\u201c\"]", sentence[:m.start()])[-1].split()[-6:])
+            for m in _SAID.finditer(sentence)]
+
+
+def speaks_for(sayer: str, side: str) -> bool:
+    """Whether the words naming who said something name `side` itself ("The RSF said")."""
+    return control.same_side(sayer, side) or control.mentioned(side, sayer)
+
+
+def claimed(sentence: str, gained: str | None, lost: str | None = None) -> bool:
+    """Whether the change is only the gainer's claim (LABELLING.md: "claimed" when only one side
+    claims it, "confirmed" when stated as fact or by others). The loser saying, with a loss verb,
+    that it lost the place confirms it ("The Ukrainian army said it had withdrawn from
+    Lastochkyne ... after Russia claimed its capture"), unless the sentence denies it. Otherwise
+    a claim word makes it a claim; a "said" makes it one only when the one who said it speaks for
+    the gainer ("The RSF said its forces had taken El-Khoei"), not the loser ("The ministry says it
+    has withdrawn") or a third party ("..., the Observatory said")."""
+    if lost and control.loss_verb().search(sentence) and not _DENIAL.search(sentence) and \
+            any(speaks_for(sayer, lost) for sayer in _sayers(sentence)):
+        return False
+    if re.search(r"\bclaim\w*", sentence, re.IGNORECASE):
+        return True
+    if not gained:
+        return False
+    if any(speaks_for(sayer, gained) for sayer in _sayers(sentence)):
+        return True
+    for m in re.finditer(r"\baccording to\s+", sentence, re.IGNORECASE):
+        if control.mentioned(gained, " ".join(re.split(r"[,;.]", sentence[m.end():])[0].split()[:6])):
+            return True
+    return False
