@@ -56,6 +56,16 @@ def abbreviates(short: str, name: str) -> bool:
     return len(short) >= 3 and initials.endswith(short) and len(name.split()) >= len(short)
 
 
+def same_side(a: str | None, b: str | None) -> bool:
+    """Whether two names of sides name one: the same words ("the RSF", "RSF"), one inside the
+    other ("Sudan's paramilitary Rapid Support Forces", "Rapid Support Forces"), or one the
+    other's abbreviation."""
+    if not a or not b:
+        return False
+    fa, fb = (re.sub(r"^the\s+", "", fold(x)) for x in (a, b))
+    return fa == fb or fa in fb or fb in fa or abbreviates(a, b) or abbreviates(b, a)
+
+
 def _full_name(words_before: str, abbreviation: str) -> str:
     """The name an abbreviation stands for, from the capitalised words before it: the shortest
     tail whose initials spell it ("The Director General of Inter-Services Public Relations" ->

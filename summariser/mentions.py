@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from summariser import gazetteer
 from summariser.entities import backer_name, fold
-from summariser.lexicon import load
+from summariser.lexicon import PEOPLE, load, noun_class
 
 _CAP = r"[A-Z][\w'’-]*"
 _CAPS = rf"{_CAP}(?:\s+(?:al-|el-)?{_CAP})*"
@@ -135,13 +135,15 @@ def places(article: str, body: str) -> list[Found]:
                 continue
             kind = m.group(2).lower() if pattern is _PLACE_OF else "other"
             out.append((m.start(1), Found(name, kind if kind in ("province", "region") else "other")))
-    for pattern in _place_lists():
-        for m in pattern.finditer(body):
-            for item in re.finditer(_ONE_PLACE, m.group(1)):
-                name = _trim(item.group())
-                # "Israeli and Palestinian towns" lists no place
-                if _ok_place(name) and gazetteer.country_code(name) is None:
-                    out.append((m.start(1) + item.start(), Found(name, "other")))
+    people = noun_class("nouns", *PEOPLE)
+    for m in _place_list().finditer(body):
+        after = re.match(r"\s+([a-z]+)", body[m.end():])
+        if after and after.group(1) in people:
+            continue  # "the villages of Berom and Irigwe farmers" names farmers, not villages
+        for item in re.finditer(_ONE_PLACE, m.group(1)):
+            name = _trim(item.group())
+            if _ok_place(name) and gazetteer.country_code(name) is None:  # "of Syrian and ..."
+                out.append((m.start(1) + item.start(), Found(name, "other")))
     return _unique([f for _, f in sorted(out, key=lambda x: x[0])])
 
 
@@ -149,13 +151,13 @@ _ONE_PLACE = rf"(?:(?:al|el|ad|as|at|an)-)?{_CAPS}"
 
 
 @functools.cache
-def _place_lists() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Lists a plural place noun marks as places (lexicon/control.toml's list_nouns): "the
-    villages of al-Amarna and Ayn al-Bayda", "Maidali Dansha, Baeker, Lugid and Humera towns"."""
+def _place_list() -> re.Pattern[str]:
+    """A list a plural place noun before it marks as places (lexicon/control.toml's
+    list_nouns): "the villages of al-Amarna and Ayn al-Bayda". Not one the noun follows: "Sunni
+    and Alawite villages", "Russian-held and Ukrainian-controlled villages" are no places."""
     nouns = "|".join(f"(?:{x})" for x in load("control")["list_nouns"])
     listed = rf"{_ONE_PLACE}(?:\s*,\s*{_ONE_PLACE})*,?\s+and\s+{_ONE_PLACE}"
-    return (re.compile(rf"\b(?:{nouns})\s+of\s+(?:the\s+)?({listed})"),
-            re.compile(rf"({listed})\s+(?:{nouns})\b"))
+    return re.compile(rf"\b(?:{nouns})\s+of\s+(?:the\s+)?({listed})")
 
 
 def actors(body: str) -> list[Found]:

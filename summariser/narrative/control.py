@@ -18,13 +18,17 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from summariser.entities import abbreviates, fold
+from summariser import gazetteer
+from summariser.entities import fold, same_side
 from summariser.gazetteer import fold_keep_length as _flat
 from summariser.lexicon import load
 from summariser.narrative import coref
+from summariser.narrative.coref import NAME as _NAME
+from summariser.narrative.coref import alternation as _alternation
+from summariser.narrative.sides import Party, before_at, named, parties, side_after, side_before
 from summariser.text import Sentence
 
 
@@ -37,10 +41,6 @@ class Reading:
     undoes: bool = False  # the gain verb takes the place back ("retook", "recaptured")
 
 
-def _alternation(items: list[str]) -> str:
-    return "|".join(f"(?:{x})" for x in sorted(items, key=len, reverse=True))
-
-
 @functools.cache
 def _verbs() -> tuple[tuple[str, re.Pattern[str]], ...]:
     data = load("control")
@@ -49,48 +49,71 @@ def _verbs() -> tuple[tuple[str, re.Pattern[str]], ...]:
                                    ("gain-active", "gain_active")))
 
 
-def says_change(text: str) -> bool:
-    """Whether the sentence says a place "has been liberated" with no one named: no side to
-    read (so no change of control), but its places are where the story's events happened."""
-    return _agentless().search(text) is not None
+def said_taken(place: str, text: str) -> bool:
+    """Whether the sentence says the place (or a list that holds it) "has been liberated" with
+    no one named ("The settlements of Yampil, ... and Stavky have been liberated"): no side to
+    read, so no change of control, but the place is where the story's events happened. Not a
+    passive of something else there ("footage captured on a phone in Kharkiv")."""
+    for _, pe in _place_at(place, text):
+        rest = re.sub(rf"^(?:(?:,?\s+and\s+|\s*,\s*){_NAME})*", "", text[pe:])
+        if re.match(rf"\s+(?:[a-z]+\s+){{0,2}}?(?:{_agentless().pattern})(?!\s+by\b)", rest,
+                    re.IGNORECASE):
+            return True
+    return False
 
 
 @functools.cache
 def _agentless() -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{_alternation(load('control')['gain_agentless'])})\b", re.IGNORECASE)
+    return re.compile(rf"(?:{_alternation(load('control')['gain_agentless'])})\b", re.IGNORECASE)
 
 
 @functools.cache
 def _expel() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(active "<gainer> drove <loser> out of", passive "<loser> were driven out of")."""
+    """(active "<gainer> drove <loser> out of", passive "<loser> were driven out of"). Not
+    "pushed Russian troops back from Kharkiv": back, away or a "by" in the object is no
+    expulsion."""
     verbs = _alternation(load("control")["expel_verbs"])
-    out_of = r"(?:back\s+)?(?:out\s+of|from)\b"
-    return (re.compile(rf"\b(?:{verbs})\s+(?P<object>(?:[\w'’-]+\s+){{1,6}}?){out_of}", re.IGNORECASE),
+    word = r"(?!(?:back|away|by)\b)[\w'’-]+\s+"
+    return (re.compile(rf"\b(?:{verbs})\s+(?P<object>(?:{word}){{1,6}}?)(?:out\s+of|from)\b",
+                       re.IGNORECASE),
             re.compile(rf"\b(?:was|were|has been|have been|had been|being)\s+(?:\w+ly\s+)?"
-                       rf"(?:{verbs})\s+{out_of}", re.IGNORECASE))
+                       rf"(?:{verbs})\s+(?:out\s+of|from)\b", re.IGNORECASE))
 
 
-def _expelled(text: str, parties: list[tuple[int, int, str]], objects: list[tuple[int, int]],
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?\Z", re.IGNORECASE)
+
+
+def _expelled(text: str, found: list[Party], objects: list[tuple[int, int]],
               direct: bool) -> tuple[str | None, str | None] | None:
     """(gainer, loser) of "<gainer> drove <loser> out of <place>" or "<loser> were pushed out of
     <place> by <gainer>", or None where no such verb governs the place."""
     active, passive = _expel()
     for m in active.finditer(text):
-        inside = [i for i, p in enumerate(parties) if p[0] >= m.start("object") and p[1] <= m.end("object")]
-        if inside and not _background_or_aim(text, m.start()) and \
+        inside = [i for i, p in enumerate(found) if p[0] >= m.start("object") and p[1] <= m.end("object")]
+        if inside and not _PASSIVE_BEFORE.search(text[:m.start()]) and \
+                not _background_or_aim(text, m.start()) and \
                 any(ps >= m.end() and _governs(text, m.end(), (ps, pe), direct) for ps, pe in objects):
-            return _side_before(parties, m.start(), text), _named(parties, inside[0], text, objects)
+            return side_before(found, m.start(), text), named(found, inside[0], text, objects)
     for m in passive.finditer(text):
-        i = _before_at(parties, m.start(), text)
+        i = before_at(found, m.start(), text)
         # the loser is the passive's own subject, right before it ("Russian troops were")
-        if i is None or len(text[parties[i][1]:m.start()].split()) > 1 or \
+        if i is None or len(text[found[i][1]:m.start()].split()) > 1 or \
                 _background_or_aim(text, m.start()):
             continue
         for ps, pe in objects:
             if ps >= m.end() and _governs(text, m.end(), (ps, pe), direct):
-                by = re.match(r"\s+by\s", text[pe:pe + 5])
-                return (_side_after(parties, pe, text) if by else None), _named(parties, i, text)
+                return _by(found, pe, text), named(found, i, text, objects)
     return None
+
+
+def _by(found: list[Party], at: int, text: str) -> str | None:
+    """The side a "by" phrase right after `at` names, within that phrase ("... out of Kherson by
+    Ukrainian forces"; not "by a counteroffensive, Russia's defence ministry said")."""
+    m = re.match(r"\s+by\s+[^,;.]*", text[at:])
+    if not m:
+        return None
+    inside = [i for i, p in enumerate(found) if at + m.start() <= p[0] < at + m.end()]
+    return named(found, inside[0], text) if inside else None
 
 
 @functools.cache
@@ -126,9 +149,6 @@ def _place_at(place: str, text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_NAME = r"(?:(?:al|el|ad|as|at|an)-)?[A-Z][\w'’-]*(?:[\s-]+(?:(?:al|el)-)?[A-Z][\w'’-]*)*"
-
-
 def _governs(text: str, verb_end: int, place: tuple[int, int], direct: bool = False) -> bool:
     """Whether the verb ending at `verb_end` has the place at `place` as its object.
     `direct`: as its own object ("took the town of X"), not a place the object is in or near
@@ -140,13 +160,20 @@ def _governs(text: str, verb_end: int, place: tuple[int, int], direct: bool = Fa
     # too; any other "and" starts a new clause. "took Maidali Dansha, Baeker, Lugid and Humera":
     # so is a place inside the list, where another name follows it ("entered Lyman, Donetsk
     # region" is no list: the region only says where Lyman is).
-    between = re.sub(rf"(?:,?\s*{_NAME})+,?\s+and\s+$", " ", between)
+    listed = re.sub(rf"(?:,?\s*{_NAME})+,?\s+and\s+$", " ", between)
+    # In direct mode, only a list that is the verb's own object ("retook the villages of A and
+    # B"; not "seized the road linking Goma, Sake and Minova").
+    if direct and listed != between and not _own_object(listed):
+        return False
+    between = listed
     rest = re.sub(rf"^{_NAME}", "", text[place_start:])
     # Not for a place no one said changed hands: "seized Rubaya, North Kivu, and Masisi" has a
-    # province between two towns; unless a plural place noun says the list is of places ("took
-    # control of Maidali Dansha, Baeker, Lugid and Humera towns").
-    if (not direct or coref.in_place_list(text, place_start, place_end)) and \
-            re.match(rf"(?:\s*,\s*|,?\s+and\s+){_NAME}", rest):
+    # province between two towns; unless a plural place noun says the list is of places and the
+    # list is the verb's own object ("took control of Maidali Dansha, Baeker, Lugid and Humera
+    # towns"; not "seized the road linking Goma, Sake and Minova towns"), and the place is no
+    # province or region ("seized Rubaya, North Kivu, Sake and Minova towns").
+    if re.match(rf"(?:\s*,\s*|,?\s+and\s+){_NAME}", rest) and (not direct or _listed_object(
+            text, verb_end, place_start, place_end)):
         between = re.sub(rf"(?:\s*{_NAME}\s*,)+\s*$", " ", between)
     if direct and _direct_rules()[0].search(between):
         return False
@@ -155,6 +182,24 @@ def _governs(text: str, verb_end: int, place: tuple[int, int], direct: bool = Fa
         return False
     first = re.match(r"\s*([\w'’-]+)", text[verb_end:])
     return not (first and first.group(1).lower() in data["not_after"])
+
+
+def _own_object(gap: str) -> bool:
+    """Whether the words between a verb and a list make the list the verb's own object: none,
+    "the", or "the villages of"."""
+    nouns = _alternation(load("control")["place_nouns"])
+    return re.fullmatch(rf"\s*(?:the\s+)?(?:(?:{nouns})\s+of\s+(?:the\s+)?)?\s*", gap) is not None
+
+
+def _listed_object(text: str, verb_end: int, start: int, end: int) -> bool:
+    """Whether the place at text[start:end] is one of a list of places (coref.place_list) that
+    is itself the object of the verb ending at `verb_end` ("took control of A, B and C towns",
+    "retook the villages of A and B"), and is no province or region."""
+    span = coref.place_list(text, start, end)
+    if span is None or not _own_object(text[verb_end:span[0]]):
+        return False
+    name = text[start:end]
+    return not (gazetteer.region_countries(name) and not gazetteer.city_countries(name))
 
 
 def _background_or_aim(text: str, at: int) -> bool:
@@ -173,141 +218,17 @@ def _background_or_aim(text: str, at: int) -> bool:
                           re.IGNORECASE))
 
 
-def _parties(text: str, names: list[str]) -> list[tuple[int, int, str]]:
-    """Mentions of any of `names` (and the lexicon's party nouns) in `text`, longest first,
-    without mentions inside a modifier phrase ("backed by Russia")."""
-    data = load("control")
-    folded = _flat(text)
-    found: list[tuple[int, int, str]] = []
-    taken: set[int] = set()
-    generic = {fold(w) for w in data["party_nouns"]} | {"group", "alliance", "coalition"}
-    variants = list(names)
-    for name in names:  # "Sons of the Valley militia" is also "the Sons of the Valley"
-        words = name.split()
-        if len(words) > 2 and fold(words[-1]) in generic:
-            variants.append(" ".join(words[:-1]))
-    candidates = sorted({n for n in [*variants, *data["party_nouns"]] if n and n.strip()},
-                        key=len, reverse=True)
-    # "the group" points back to a group named before (narrative.coref resolves it); it comes
-    # first, so "group" is not read as part of another side's mention
-    for m in re.finditer(rf"\b(?:{_alternation(data['side_anaphors'])})\b", text, re.IGNORECASE):
-        taken.update(range(*m.span()))
-        found.append((m.start(), m.end(), m.group()))
-    for name in candidates:
-        key = re.sub(r"^the\s+", "", fold(name))
-        for m in re.finditer(rf"(?<![\w-]){re.escape(key)}(?![\w-])", folded):
-            if taken & set(range(*m.span())):
-                continue
-            taken.update(range(*m.span()))
-            found.append((m.start(), m.end(), text[m.start():m.end()]))  # as the sentence spells it
-    modifier = re.compile(rf"(?:{_alternation([fold(x) for x in data['modifier_before']])})"
-                          r"\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,4}$")
-    return sorted((s, e, n) for s, e, n in found if not modifier.search(folded[max(0, s - 40):s]))
-
-
-def _before_at(parties: list[tuple[int, int, str]], at: int, text: str) -> int | None:
-    """Index of the side named nearest before `at` in the same clause (a full stop or ";" ends
-    one)."""
-    for i in range(len(parties) - 1, -1, -1):
-        if parties[i][1] <= at and not re.search(r"[;.]\s", text[parties[i][1]:at]):
-            return i
-    return None
-
-
-def _before(parties: list[tuple[int, int, str]], at: int, text: str) -> str | None:
-    """The side named nearest before `at` in the same clause, as the sentence spells it."""
-    i = _before_at(parties, at, text)
-    return None if i is None else parties[i][2]
-
-
-_CLOSES = re.compile(r"[,;:.]|\b(?:but|as|while|before|after|when|that|said|says|say|"
-                     r"is|was|were|are|has|had|have)\b", re.IGNORECASE)
-
-
-@functools.cache
-def _subject_modifier() -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{_alternation(load('control')['subject_modifiers'])})\b", re.IGNORECASE)
-
-
-def _side_before(parties: list[tuple[int, int, str]], at: int, text: str) -> str | None:
-    """The verb's subject: the side named nearest before it, unless that side is the object of
-    a verb the subject also governs ("militants killed 12 soldiers and captured the base": the
-    militants took it) or stands in a phrase that qualifies an earlier side ("Forces loyal to
-    the government", "the army along with militia")."""
-    i = _before_at(parties, at, text)
-    qualifier = next(reversed(list(_subject_modifier().finditer(text, 0, at))), None)  # the last
-    # Only a phrase that runs on to the verb ("the army along with special forces and militia
-    # took"), not one a comma, a conjunction or another verb has closed ("Ukraine, backed by
-    # Western weapons, has held ..., but Russian forces captured").
-    if i is not None and qualifier is not None and parties[i][0] > qualifier.start() and \
-            not _CLOSES.search(text[qualifier.end():at]):
-        j = _before_at(parties, qualifier.start(), text)  # "X along with Y took": X did
-        if j is not None:
-            i = j  # where X is no side the brief names, Y (its ally or backer) stands for it
-    if i is not None and i > 0 and re.fullmatch(r"\s+and\s+(?:\w+ly\s+)?", text[parties[i][1]:at]):
-        j = _before_at(parties, parties[i][0], text)
-        if j is not None and re.search(r"\b(?!(?:and|or|nor)\b)[a-z]\w*", text[parties[j][1]:parties[i][0]]):
-            i = j  # a word between the two (the first verb), not "rebels, militias and"
-    return None if i is None else _named(parties, i, text)
-
-
-def _side_after(parties: list[tuple[int, int, str]], at: int, text: str) -> str | None:
-    for i, (start, _, _) in enumerate(parties):
-        if start >= at:
-            return _named(parties, i, text)
-    return None
-
-
-_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those",
-                "our", "some", "all", "both"}
-
-
-def _is_generic(name: str) -> bool:
-    return fold(re.sub(r"^(?:the|its|their)\s+", "", name, flags=re.IGNORECASE)) in \
-        {fold(w) for w in load("control")["party_nouns"]}
-
-
-def _named(parties: list[tuple[int, int, str]], i: int, text: str,
-           places: Sequence[tuple[int, int]] = ()) -> str:
-    """The side a party mention names, as fully as the sentence says it. A bare party noun
-    takes the name it is tied to: "Fighters from the M23 rebel group" is M23, "The RSF said
-    its forces" the RSF; else the words that qualify it ("resistance fighters", "Ethiopian
-    soldiers")."""
-    start, end, name = parties[i]
-    if not _is_generic(name):
-        return name
-    data = load("control")
-    of = re.match(r"\s+(?:from|of)\s+(?:the\s+)?([A-Z0-9][\w'’-]*(?:\s+[A-Z0-9][\w'’-]*)*)", text[end:])
-    # not the place itself ("pushed back troops from Kherson": the troops are not Kherson's)
-    if of and not re.fullmatch(r"(?:The|A|An)", of.group(1)) and \
-            not any(ps <= end + of.start(1) < pe for ps, pe in places):
-        return of.group(1)
-    if re.search(r"\b(?:its|their)\s+$", text[:start], re.IGNORECASE):
-        for _s, e, other in reversed(parties[:i]):  # the owner, named earlier in the sentence
-            if not _is_generic(other) and not re.search(r"[;.]\s", text[e:start]):
-                return other
-    modifiers = {fold(w) for w in data["party_modifiers"]}
-    words = list(re.finditer(r"[\w'’-]+", text[:start]))
-    first = start
-    for w in reversed(words[-2:]):
-        token = w.group()
-        if fold(token) in modifiers or (token[:1].isupper() and fold(token) not in _DETERMINERS):
-            if text[w.end():first].strip():
-                break  # only words right before it, none across a comma
-            first = w.start()
-        else:
-            break
-    return text[first:end]
-
-
 def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = False,
-         noun: str | None = None) -> Reading | None:
+         noun: str | None = None, resolve: Callable[[int], str | None] | None = None) -> Reading | None:
     """The sides the sentence gives for `place`, or None when no verb there governs the place.
     `direct`: only a verb whose own object the place is (see _governs) counts; for a place no
     one said changed hands, where a place beside the object must not pass for it. `noun`: the
     common noun that stands for the place in a sentence that does not name it ("the base" for
     "El Salini base"; see coref.place_noun). "them" after a list of places that holds the place
-    stands for it as the object of an active verb (see coref.pronoun_objects)."""
+    stands for it as the object of a verb of moving into ground (coref.pronoun_objects,
+    lexicon/control.toml's them_verbs). `resolve`: the side a pointer ("the group") at an offset
+    of the sentence stands for (coref.antecedent); without it, or where it finds none, a pointer
+    names no side."""
     text = sentence.text
     places = _place_at(place, text)
     by_noun = False
@@ -321,9 +242,10 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
     places = [(ps, pe) for ps, pe in places if not re.match(r"['’]s\b", text[pe:pe + 3])]
     if not places:
         return None
-    objects = sorted([*places, *coref.pronoun_objects(text, places)])
-    parties = [p for p in _parties(text, names)
-               if not any(p[0] < pe and ps < p[1] for ps, pe in places)]
+    pronouns = coref.pronoun_objects(text, places)
+    objects = sorted([*places, *pronouns])
+    found = [p for p in parties(text, names, resolve)
+             if not any(p[0] < pe and ps < p[1] for ps, pe in places)]
     gained = lost = None
     undoes = False
     rules = []
@@ -334,18 +256,19 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
             if rule == "gain-passive":
                 if gained is None and any(pe <= m.start() and len(text[pe:m.start()].split()) <= 4
                                           for _, pe in places):
-                    gained = _side_after(parties, m.end(), text)
+                    gained = side_after(found, m.end(), text)
                     rules.append(rule)
                 continue
+            takes_them = _them_verbs().fullmatch(m.group()) is not None
             if not any(ps >= m.end() and _governs(text, m.end(), (ps, pe), direct)
-                       for ps, pe in objects):
+                       for ps, pe in (objects if takes_them else places)):
                 continue
-            side = _side_before(parties, m.start(), text)
+            side = side_before(found, m.start(), text)
             if side is None and _fronted().match(text[:m.start()]):
                 # "After capturing Babolin, rebels were battling ...": the clause's subject
                 # comes after the comma that closes the fronted verb's phrase
                 comma = text.find(",", m.end())
-                side = _side_after(parties, comma, text) if comma > 0 else None
+                side = side_after(found, comma, text) if comma > 0 else None
             if rule == "loss-active" and lost is None:
                 lost = side
                 rules.append(rule)
@@ -356,12 +279,13 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
                 # "... wrested control of Mogadishu from the Union of Islamic Courts"
                 for ps, pe in places:
                     if ps >= m.end() and lost is None and re.match(r",?\s+from\s", text[pe:pe + 8]):
-                        lost = _side_after(parties, pe, text)
-    expelled = _expelled(text, parties, objects, direct) if gained is None and lost is None else None
+                        lost = side_after(found, pe, text)
+    expelled = _expelled(text, found, places, direct) if gained is None and lost is None else None
     if expelled is not None:
         (gained, lost), rules = expelled, ["gain-expel"]
     if not rules:
         return None
+    gained, lost = gained or None, lost or None  # "": a pointer no one fits names no side
     if same_side(gained, lost):
         lost = None  # one party both sides: the loss verb was about another place
     ps, pe = places[0]
@@ -373,15 +297,13 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
 
 
 @functools.cache
+def _them_verbs() -> re.Pattern[str]:
+    return re.compile(rf"(?:{_alternation(load('control')['them_verbs'])})", re.IGNORECASE)
+
+
+@functools.cache
 def _undoing() -> re.Pattern[str]:
     return re.compile(rf"(?:{_alternation(load('control')['undoing'])})", re.IGNORECASE)
-
-
-def same_side(a: str | None, b: str | None) -> bool:
-    if not a or not b:
-        return False
-    fa, fb = (re.sub(r"^the\s+", "", fold(x)) for x in (a, b))
-    return fa == fb or fa in fb or fb in fa or abbreviates(a, b) or abbreviates(b, a)
 
 
 def mentioned(name: str | None, text: str) -> bool:

@@ -5,23 +5,27 @@ state's capital" (the group named in the sentence before), "Council fighters wit
 villages of A and B as the rebels advanced into them", "the base" for "El Salini base". A change
 of control read only from the names in its own sentence misses these (narrative.control). Each
 rule here resolves one kind of pointer, and only where one antecedent fits: an ambiguous pointer
-resolves to nothing, so it can cost a change but never invent one.
+resolves to nothing, so it can cost a change but not credit the wrong side.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
-from summariser.entities import abbreviates, fold
+from summariser.entities import fold, same_side
 from summariser.gazetteer import fold_keep_length as _flat
 from summariser.lexicon import load
 from summariser.schemas.brief import Actor
 
-_NAME = r"(?:(?:al|el|ad|as|at|an)-)?[A-Z][\w'’-]*(?:[\s-]+(?:(?:al|el)-)?[A-Z][\w'’-]*)*"
+# A place's name as copy writes it: capitalised words, "al-" and "el-" kept ("Ayn al-Bayda").
+NAME = r"(?:(?:al|el|ad|as|at|an)-)?[A-Z][\w'’-]*(?:[\s-]+(?:(?:al|el)-)?[A-Z][\w'’-]*)*"
+_JOIN = r"(?:\s*,\s*|,?\s+and\s+)"
 
 
-def _alternation(items: list[str]) -> str:
+def alternation(items: Sequence[str]) -> str:
+    """One regular expression that matches any of `items`, longest first."""
     return "|".join(f"(?:{x})" for x in sorted(items, key=len, reverse=True))
 
 
@@ -34,7 +38,7 @@ def place_noun(place: str, others: list[str]) -> str | None:
     if len(words) < 2 or not words[-1].islower():
         return None
     noun = words[-1]
-    if not re.fullmatch(rf"(?:{_alternation(load('control')['place_nouns'])})", noun):
+    if not re.fullmatch(rf"(?:{alternation(load('control')['place_nouns'])})", noun):
         return None
     if any(fold(o) != fold(place) and fold(o).split()[-1:] == [fold(noun)] for o in others):
         return None
@@ -43,78 +47,105 @@ def place_noun(place: str, others: list[str]) -> str | None:
 
 @functools.cache
 def _list_nouns() -> str:
-    return _alternation(load("control")["list_nouns"])
+    return alternation(load("control")["list_nouns"])
 
 
-def in_place_list(text: str, start: int, end: int) -> bool:
-    """Whether the name at text[start:end] is one of a list of names that a plural place noun
-    marks as places: "the villages of al-Amarna and Ayn al-Bayda", "took control of Maidali
-    Dansha, Baeker, Lugid and Humera towns". Only such a list makes "them" the places, or every
-    name of it a place that changed hands (a bare list may hold a province: "seized Rubaya,
-    North Kivu, and Masisi")."""
-    nouns = _list_nouns()
-    item = rf"(?:\s*,\s*|,?\s+and\s+){_NAME}"
-    after = re.match(rf"(?:{item})*\s+(?:{nouns})\b", text[end:])
-    before = re.search(rf"\b(?:{nouns})\s+of\s+(?:the\s+)?(?:{_NAME}(?:\s*,\s*|,?\s+and\s+))*$",
-                       text[:start])
-    if not (after or before):
-        return False
-    # a list needs two names at least: "the villages of X" alone names one place
-    return bool(re.match(item, text[end:]) or re.search(rf"{_NAME}(?:\s*,\s*|,?\s+and\s+)$",
-                                                        text[:start]))
+def place_list(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of the list of names that holds the name at text[start:end], where a plural
+    place noun marks the list as places: "the villages of al-Amarna and Ayn al-Bayda", "took
+    control of Maidali Dansha, Baeker, Lugid and Humera towns". None for a name in no such list
+    (a bare list may hold a province: "seized Rubaya, North Kivu, and Masisi"). A list has two
+    names at least, the last after "and"; the span starts at its first name."""
+    head = re.search(rf"(?:{NAME}{_JOIN})*\Z", text[:start])
+    first = start - len(head.group()) if head else start
+    tail = re.match(rf"(?:{_JOIN}{NAME})*", text[end:])
+    last = end + (tail.end() if tail else 0)
+    if not re.search(r",?\s+and\s+", text[first:last]):
+        return None
+    if re.match(rf"\s+(?:{_list_nouns()})\b", text[last:]) or \
+            re.search(rf"\b(?:{_list_nouns()})\s+of\s+(?:the\s+)?\Z", text[:first]):
+        return first, last
+    return None
 
 
 def pronoun_objects(text: str, places: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans of "them" after a list of places that includes the place at `places` ("Council
-    fighters had withdrawn from the villages of al-Amarna and Ayn al-Bayda as the rebels
-    advanced into them"). Not "it": a singular pronoun after a place as often stands for the
-    convoy, the weapons or the attack named beside it."""
-    listed = [(s, e) for s, e in places if in_place_list(text, s, e)]
-    if not listed:
+    """Spans of every "them" that follows, in the same sentence, a list of places (place_list)
+    that holds one of `places` ("Council fighters had withdrawn from the villages of al-Amarna
+    and Ayn al-Bayda as the rebels advanced into them"). Not "it": a singular pronoun after a
+    place as often stands for the convoy, the weapons or the attack named beside it. Which
+    verbs may take such a "them" is narrative.control's to say (territorial ones only)."""
+    ends = [span[1] for s, e in places if (span := place_list(text, s, e))]
+    if not ends:
         return []
-    first_end = listed[0][1]
-    return [m.span() for m in re.finditer(r"\bthem\b", text) if m.start() >= first_end]
+    return [m.span() for m in re.finditer(r"\bthem\b", text) if m.start() >= min(ends)]
 
 
 @functools.cache
 def _side_anaphors() -> re.Pattern[str]:
-    return re.compile(rf"^(?:{_alternation(load('control')['side_anaphors'])})$", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)[Tt]he\s+(?:{alternation(load('control')['side_anaphors'])})\b"
+                      r"(?!\s+(?:of|for)\b)")
+
+
+# Right before a pointer, these make it a verb's object: "battling the group", "sent to fight
+# the group", "Troops attacked the group".
+_VERB_BEFORE = re.compile(r"(?:\w+(?:ing|ed)|\bto\s+\w+)\s+\Z", re.IGNORECASE)
+
+
+def side_pointers(text: str) -> list[tuple[int, int, str]]:
+    """Where the sentence names a side only by pointing back ("the group", "the armed group"):
+    a lower-case noun after "the", not the start of a name ("the Group for the Support of
+    Islam", "the Movement for the Salvation of Azawad") nor a phrase ("the movement of
+    civilians"), and not a verb's object ("battling the group")."""
+    return [(m.start(), m.end(), m.group()) for m in _side_anaphors().finditer(text)
+            if not _VERB_BEFORE.search(text[max(0, m.start() - 30):m.start()])]
 
 
 def is_side_anaphor(name: str | None) -> bool:
-    """Whether a side the verb names is only a pointer to a group named before ("the group")."""
-    return name is not None and _side_anaphors().match(name.strip()) is not None
+    """Whether a side's name is only a pointer ("the group")."""
+    return name is not None and _side_anaphors().fullmatch(name.strip()) is not None
 
 
-def _mentions(actor: Actor, text: str) -> list[int]:
-    """Where `text` names the actor (its name or an alias), by end offset."""
+# A mention right after one of these is an object (of an attack, a fight, a noun), not the side
+# a sentence is about: "repelled an attack by the Chin Brotherhood", "fighting against the RSF",
+# "a base of Sudan's regular army".
+_OBJECT_BEFORE = re.compile(r"\b(?:by|against|with|from|of|on|targeting)\s+(?:the\s+)?\Z",
+                            re.IGNORECASE)
+
+
+def _first_mention(actor: Actor, text: str) -> int | None:
+    """Where `text` first names the actor (its name or an alias) other than as an object. An
+    all-capitals name matches in capitals only ("IS" is not "is")."""
     folded = _flat(text)
-    ends = []
+    at = []
     for name in (actor.name, *actor.aliases):
-        key = re.sub(r"^the\s+", "", fold(name))
-        if key:
-            ends += [m.end() for m in re.finditer(rf"(?<![\w-]){re.escape(key)}(?![\w-])", folded)]
-    return ends
+        key = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
+        if not key:
+            continue
+        if key.isupper():
+            found = re.finditer(rf"(?<![\w-]){re.escape(key)}(?![\w-])", text)
+        else:
+            found = re.finditer(rf"(?<![\w-]){re.escape(fold(key))}(?![\w-])", folded)
+        at += [m.start() for m in found
+               if not _OBJECT_BEFORE.search(text[max(0, m.start() - 20):m.start()])]
+    return min(at) if at else None
 
 
-def antecedent(before: list[str], actors: list[Actor], reach: int = 3) -> str | None:
-    """The armed group a pointer ("the group") stands for: the one named in the nearest of the
-    texts before it (the sentence's own words before the pointer last, the `reach` sentences
-    before that) that names any. None where that text names two armed groups: then the
-    pointer is ambiguous."""
-    groups = [a for a in actors if a.type == "non-state armed group"]
+def antecedent(before: list[str], actors: Sequence[Actor], reach: int = 3) -> str | None:
+    """The armed group a pointer ("the group") stands for, from the nearest of the texts before
+    it that names an actor other than as an object (the sentence's own words before the pointer
+    last, the `reach` sentences before that): the actor it names first, where that is an armed
+    group and the text names no other. None otherwise: "MSF said RSF fighters had attacked the
+    camp ... The group said it had pulled its teams out" (MSF first), "M23 and the RSF ..." (two
+    groups), "The army said the group ..." (the army first)."""
     for text in reversed(before[-(reach + 1):]):
-        named = [a.name for a in groups if _mentions(a, text)]
+        named = sorted((at, i) for i, a in enumerate(actors)
+                       if (at := _first_mention(a, text)) is not None)
         if not named:
             continue
-        # "Rapid Support Forces (RSF)": one group, however many of the brief's names it has
-        first = named[0]
-        if all(_same(first, other) for other in named[1:]):
-            return first
+        first = actors[named[0][1]]
+        others = [actors[i] for _, i in named[1:] if actors[i].type == "non-state armed group"]
+        if first.type == "non-state armed group" and \
+                all(same_side(first.name, other.name) for other in others):
+            return first.name
         return None
     return None
-
-
-def _same(a: str, b: str) -> bool:
-    fa, fb = fold(a), fold(b)
-    return fa in fb or fb in fa or abbreviates(a, b) or abbreviates(b, a)

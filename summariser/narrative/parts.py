@@ -8,7 +8,6 @@ before the model's guess (narrative.actor_types), countries from the article and
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from collections.abc import Sequence
@@ -184,24 +183,16 @@ def _readings(place: str, sentences: list[Sentence], names: list[str], actors: S
               direct: bool, noun: str | None = None) -> list[tuple[Sentence, control.Reading]]:
     out = []
     for i, sentence in enumerate(sentences):
-        reading = control.read(place, sentence, names, direct=direct, noun=noun)
+        # "the group": the one armed group named nearest before the pointer (narrative.coref)
+        before = [s.text for s in sentences[max(0, i - 3):i]]
+
+        def resolve(at: int, before: list[str] = before, text: str = sentence.text) -> str | None:
+            return coref.antecedent([*before, text[:at]], actors)
+
+        reading = control.read(place, sentence, names, direct=direct, noun=noun, resolve=resolve)
         if reading is not None:
-            out.append((sentence, _resolved(reading, sentences[:i], sentence, list(actors))))
+            out.append((sentence, reading))
     return out
-
-
-def _resolved(reading: control.Reading, before: list[Sentence], sentence: Sentence,
-              actors: list[Actor]) -> control.Reading:
-    """The reading with a side named only as "the group" replaced by the group it points back to
-    (None where no one group fits)."""
-    def side(name: str | None) -> str | None:
-        if name is None or not coref.is_side_anaphor(name):
-            return name
-        # the sentence's own words before the pointer are the nearest text that may name it
-        own = sentence.text[:max(sentence.text.find(name), 0)]
-        return coref.antecedent([s.text for s in before] + [own], actors)
-
-    return dataclasses.replace(reading, gained_by=side(reading.gained_by), lost_by=side(reading.lost_by))
 
 
 def _latest(readings: list[tuple[Sentence, control.Reading]], model_gained: str | None,
@@ -247,8 +238,7 @@ def place_roles(locations: list[Location], sentences: list[Sentence],
     origins = {fold(f.origin) for f in figures if isinstance(f, Displacement) and f.origin}
     destinations = {fold(f.destination) for f in figures if isinstance(f, Displacement) and f.destination}
     event_text = [fold(f.evidence) for f in figures] + [fold(c.evidence) for c in changes]
-    event_text += [fold(s.text) for s in sentences
-                   if FIGHTING.search(s.text) or control.says_change(s.text)]
+    event_text += [fold(s.text) for s in sentences if FIGHTING.search(s.text)]
     out = []
     for p in locations:
         key = fold(p.name)
@@ -256,7 +246,8 @@ def place_roles(locations: list[Location], sentences: list[Sentence],
             role = "origin"
         elif key in destinations:
             role = "destination"
-        elif any(key in t for t in event_text):
+        elif any(key in t for t in event_text) or any(control.said_taken(p.name, s.text)
+                                                      for s in sentences):
             role = "event site"
         else:
             role = "mentioned"

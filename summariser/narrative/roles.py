@@ -22,17 +22,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from summariser.entities import fold
+from summariser.entities import fold, same_side
 from summariser.lexicon import load
 from summariser.narrative import actor_types
-from summariser.narrative.control import (
-    _DETERMINERS,
-    _alternation,
-    _before_at,
-    _named,
-    _parties,
-    same_side,
-)
+from summariser.narrative.coref import alternation as _alternation
+from summariser.narrative.sides import DETERMINERS as _DETERMINERS
+from summariser.narrative.sides import before_at as _before_at
+from summariser.narrative.sides import named as _named
+from summariser.narrative.sides import parties as _parties
 from summariser.schemas.brief import Actor, ControlChange
 from summariser.text import Sentence
 
