@@ -679,3 +679,60 @@ def test_a_passive_of_something_else_at_a_place_does_not_make_it_an_event_site()
     assert not control.said_taken("Kharkiv", "The footage was captured on a phone in Kharkiv.")
     assert not control.said_taken("Kharkiv", "Kharkiv was captured by Russian forces.")  # read
     assert control.said_taken("Stavky", "Yampil, Drobysheve, and Stavky have been liberated.")
+
+
+@pytest.mark.parametrize(("place", "text", "gained", "lost"), [
+    # passives with an adverb, a time or an aside between
+    ("Kurakhove", "Kurakhove was finally captured by Russian troops.", "Russian troops", None),
+    ("Aleppo", "Aleppo was taken last week by HTS-led rebels.", "HTS-led rebels", None),
+    ("Boni", "Boni, a town on the road to Gao, was overrun by JNIM fighters.", "JNIM fighters", None),
+    ("Sake", "Sake fell into the hands of M23 rebels on Friday.", "M23 rebels", None),
+    ("Harib", "The district of Harib fell under the control of the Houthis.", "Houthis", None),
+    ("Kobani", "Kobani was handed over to Syrian government forces.", "Syrian government forces", None),
+    # gain and loss vocabulary
+    ("Dessie", "Tigrayan forces established control over Dessie on Saturday.", "Tigrayan forces", None),
+    ("Gwoza", "Boko Haram fighters raised their flag over Gwoza.", "Boko Haram fighters", None),
+    ("Sinja", "The RSF lost Sinja, the capital of Sennar state, to the army.", "army", "RSF"),
+    ("Anefis", "The rebels ceded Anefis to the army without a fight.", "army", "rebels"),
+    ("Lysychansk", "Ukrainian forces pulled back from Lysychansk on Sunday.", None, "Ukrainian forces"),
+    ("Pokrovsk", "Ukraine's army was forced to withdraw from Pokrovsk.", None, "Ukraine's army"),
+    # common nouns for sides, and a party noun that only qualifies a thing of the side
+    ("Mirebalais", "Armed gangs overran the town of Mirebalais.", "Armed gangs", None),
+    ("Kalehe", "M23 fighters overran an army base and took control of Kalehe.", "M23 fighters", None),
+    ("Damasak", "Insurgents burned a police station before seizing Damasak.", "Insurgents", None),
+])
+def test_more_ways_copy_says_a_place_changed_hands(place: str, text: str, gained: str | None,
+                                                  lost: str | None) -> None:
+    names = ["Russian troops", "HTS", "JNIM fighters", "M23 rebels", "Houthis", "RSF", "army",
+             "Tigrayan forces", "Boko Haram fighters", "M23 fighters"]
+    reading = _read(place, text, names)
+    assert reading is not None
+    assert (reading.gained_by, reading.lost_by) == (gained, lost)
+
+
+@pytest.mark.parametrize(("place", "text"), [
+    ("Pokrovsk", "If Pokrovsk falls to Russian forces, the road to Kramatorsk will be open."),
+    ("Pokrovsk", "Once Pokrovsk falls to Russian troops, Moscow could push on."),
+    ("Sanaa", "Houthi rebels took control of Sanaa in September 2014, forcing the government out."),
+    ("Kidal", "The militants seized a convoy of fuel trucks on the road to Kidal."),
+    ("Bunia", "Gunmen captured several aid workers near Bunia on Monday."),
+    ("Bakhmut", "Soldiers abandoned their vehicles outside Bakhmut."),
+    ("Kharkiv", "Residents lost their homes in Kharkiv."),
+])
+def test_conditions_background_and_things_beside_a_place_are_no_change(place: str, text: str) -> None:
+    assert _read(place, text, ["Russian forces", "militants", "Gunmen", "Soldiers"]) is None
+
+
+def test_an_aside_about_the_subject_dates_nothing() -> None:
+    text = "The RSF, at war with the army since April 2023, seized Um Rawaba on Sunday."
+    reading = _read("Um Rawaba", text, ["RSF", "army"])
+    assert reading is not None and reading.gained_by == "RSF"
+
+
+@pytest.mark.parametrize("text", [
+    "The army denied that rebels had seized the town of Kalehe.",
+    "It was unclear whether rebels had seized Kalehe.",
+    "Rebels said they had seized Kalehe, which could not be independently verified.",
+])
+def test_a_denied_or_doubted_change_is_at_most_a_claim(text: str) -> None:
+    assert claims.claimed(text, "rebels")

@@ -15,6 +15,13 @@ _DENIAL = re.compile(r"\b(?:false|denied|deny|denies|untrue|repelled|repulsed|re
                      re.IGNORECASE)
 
 
+# Doubt or denial in the sentence: the change is at most one side's claim ("The army denied
+# that rebels had seized Kalehe", "It was unclear whether the junta had lost control of").
+_DOUBT = re.compile(r"\b(?:denied|denies|deny|denying|dismissed|unconfirmed|unclear|false|untrue|"
+                    r"baseless|not\s+(?:possible|able)\s+to\s+(?:confirm|verify)|could\s+not\s+"
+                    r"(?:be\s+)?(?:confirm|verif)\w*|independently\s+(?:confirm|verif)\w*)\b", re.IGNORECASE)
+
+
 def _sayers(sentence: str) -> list[str]:
     """The words naming whoever "said" or "told" something in the sentence."""
     return [" ".join(re.split(r"[,;:(\u201c\"]", sentence[:m.start()])[-1].split()[-6:])
@@ -31,13 +38,14 @@ def claimed(sentence: str, gained: str | None, lost: str | None = None) -> bool:
     claims it, "confirmed" when stated as fact or by others). The loser saying, with a loss verb,
     that it lost the place confirms it ("The Ukrainian army said it had withdrawn from
     Lastochkyne ... after Russia claimed its capture"), unless the sentence denies it. Otherwise
-    a claim word makes it a claim; a "said" makes it one only when the one who said it speaks for
-    the gainer ("The RSF said its forces had taken El-Khoei"), not the loser ("The ministry says it
-    has withdrawn") or a third party ("..., the Observatory said")."""
+    a claim word, a denial or a doubt ("could not be independently verified") makes it a claim;
+    a "said" makes it one only when the one who said it is the gainer ("The RSF said its forces
+    had taken El-Khoei"), not the loser ("The ministry says it has withdrawn") or a third party
+    ("..., the Observatory said")."""
     if lost and control.loss_verb().search(sentence) and not _DENIAL.search(sentence) and \
             any(speaks_for(sayer, lost) for sayer in _sayers(sentence)):
         return False
-    if re.search(r"\bclaim\w*", sentence, re.IGNORECASE):
+    if re.search(r"\bclaim\w*", sentence, re.IGNORECASE) or _DOUBT.search(sentence):
         return True
     if not gained:
         return False

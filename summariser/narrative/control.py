@@ -28,7 +28,7 @@ from summariser.lexicon import load
 from summariser.narrative import coref
 from summariser.narrative.coref import NAME as _NAME
 from summariser.narrative.coref import alternation as _alternation
-from summariser.narrative.sides import Party, before_at, named, parties, side_after, side_before
+from summariser.narrative.sides import ASIDE, Party, before_at, named, parties, side_after, side_before
 from summariser.text import Sentence
 
 
@@ -123,11 +123,13 @@ def _fronted() -> re.Pattern[str]:
 
 
 @functools.cache
-def _direct_rules() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(words that put a place beside the verb's object, a place noun after a qualifying name)."""
+def _direct_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(words that put a place beside the verb's object, a place noun after a qualifying name,
+    the words of the first kind that do so even for a place the model named)."""
     data = load("control")
     return (re.compile(rf"[,;:()\"“”]|\b(?:{_alternation(data['not_direct'])})\b", re.IGNORECASE),
-            re.compile(rf"\s+(?:[a-z]+\s+)?(?:{_alternation(data['place_nouns'])})\s+of\b"))
+            re.compile(rf"\s+(?:[a-z]+\s+)?(?:{_alternation(data['place_nouns'])})\s+of\b"),
+            re.compile(rf"\b(?:{_alternation(data['beside_object'])})\b", re.IGNORECASE))
 
 
 @functools.cache
@@ -175,7 +177,7 @@ def _governs(text: str, verb_end: int, place: tuple[int, int], direct: bool = Fa
     if re.match(rf"(?:\s*,\s*|,?\s+and\s+){_NAME}", rest) and (not direct or _listed_object(
             text, verb_end, place_start, place_end)):
         between = re.sub(rf"(?:\s*{_NAME}\s*,)+\s*$", " ", between)
-    if direct and _direct_rules()[0].search(between):
+    if _direct_rules()[0 if direct else 2].search(between):
         return False
     words = between.split()
     if len(words) > data["max_object_words"] or re.search(r"\band\b|;|\d", between):
@@ -202,10 +204,13 @@ def _listed_object(text: str, verb_end: int, start: int, end: int) -> bool:
     return not (gazetteer.region_countries(name) and not gazetteer.city_countries(name))
 
 
-def _background_or_aim(text: str, at: int) -> bool:
-    """Whether the verb at `at` reports an aim ("to free") or another time ("since 2006 ...")."""
+def _background_or_aim(text: str, at: int, end: int | None = None) -> bool:
+    """Whether the verb at text[at:end] reports an aim ("to free"), a condition ("If Pokrovsk
+    falls to ..."), or another time ("since 2006 ...", "took control of Sanaa in September
+    2014")."""
     data = load("control")
-    before = text[:at]
+    # an aside about a side (sides.ASIDE): its dates and "since" are the side's, not the change's
+    before = ASIDE.sub(lambda m: " " * len(m.group()), text[:at])
     m = re.search(r"\bto\s+$", before)
     if m and not re.search(rf"\b(?:{_alternation(data['infinitive_done'])})\s+to\s+$", before,
                            re.IGNORECASE):
@@ -214,6 +219,14 @@ def _background_or_aim(text: str, at: int) -> bool:
         return True
     if _not_done().search(before):  # "could seize", "did not enter": not a change that happened
         return True
+    clause = re.split(r"[,;:]", before)[-1]
+    if re.search(rf"\b(?:{_alternation(data['condition_before'])})\b", clause, re.IGNORECASE):
+        return True
+    if end is not None:  # "... took control of Sanaa in September 2014, forcing ..."
+        after = re.split(r"[,;:.]\s", text[end:])[0]
+        if re.search(r"\b(?:in|since)\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b",
+                     after[:data["year_window"] + 20]):
+            return True
     return bool(re.search(rf"\b(?:{_alternation(data['background_before'])})\b", before,
                           re.IGNORECASE))
 
@@ -244,18 +257,19 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
         return None
     pronouns = coref.pronoun_objects(text, places)
     objects = sorted([*places, *pronouns])
-    found = [p for p in parties(text, names, resolve)
+    found = [p for p in parties(text, names, resolve, itself=True)
              if not any(p[0] < pe and ps < p[1] for ps, pe in places)]
     gained = lost = None
     undoes = False
     rules = []
     for rule, pattern in _verbs():
         for m in pattern.finditer(text):
-            if _background_or_aim(text, m.start()):
+            if _background_or_aim(text, m.start(), m.end()):
                 continue
             if rule == "gain-passive":
-                if gained is None and any(pe <= m.start() and len(text[pe:m.start()].split()) <= 4
-                                          for _, pe in places):
+                # "Djibo, a town of 60,000 people in northern Burkina Faso, fell to JNIM"
+                if gained is None and any(pe <= m.start() and len(re.sub(
+                        r"^,[^,]{0,100},", "", text[pe:m.start()]).split()) <= 4 for _, pe in places):
                     gained = side_after(found, m.end(), text)
                     rules.append(rule)
                 continue
@@ -272,6 +286,11 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
             if rule == "loss-active" and lost is None:
                 lost = side
                 rules.append(rule)
+                for ps, pe in places:  # "lost Sinja, the capital of Sennar state, to the army"
+                    to = re.match(r"(?:,[^,]{0,100},)?\s+to\s+(?:the\s+)?", text[pe:])
+                    if ps >= m.end() and gained is None and to:
+                        gained = next((named(found, k, text) for k, p in enumerate(found)
+                                       if p[0] == pe + to.end()), None)
             elif rule == "gain-active" and gained is None:
                 gained = side
                 undoes = _undoing().match(m.group()) is not None

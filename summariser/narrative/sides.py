@@ -21,11 +21,13 @@ from summariser.narrative.coref import alternation
 Party = tuple[int, int, str]  # start, end, the name as the sentence spells it
 
 
-def parties(text: str, names: list[str],
-            resolve: Callable[[int], str | None] | None = None) -> list[Party]:
+def parties(text: str, names: list[str], resolve: Callable[[int], str | None] | None = None,
+            *, itself: bool = False) -> list[Party]:
     """Mentions of any of `names` (and the lexicon's party nouns) in `text`, longest first,
     without mentions inside a modifier phrase ("backed by Russia"), in order. A pointer ("the
-    group") names what `resolve` gives for its offset, else "" (a side no one can name)."""
+    group") names what `resolve` gives for its offset, else "" (a side no one can name).
+    `itself`: only where the noun names the side itself, not as an adjective ("overran an army
+    base" names no side that took a town; it still names the army a target of the attack)."""
     data = load("control")
     folded = _flat(text)
     found: list[Party] = []
@@ -44,11 +46,15 @@ def parties(text: str, names: list[str],
     for start, end, _ in coref.side_pointers(text):
         taken.update(range(start, end))
         found.append((start, end, (resolve(start) if resolve else None) or ""))
+    nouns = {fold(w) for w in data["party_nouns"]}
+    heads = re.compile(rf"\s+(?:{alternation(data['party_noun_heads'])})\b", re.IGNORECASE)
     for name in candidates:
         key = re.sub(r"^the\s+", "", fold(name))
         for m in re.finditer(rf"(?<![\w-]){re.escape(key)}(?![\w-])", folded):
             if taken & set(range(*m.span())):
                 continue
+            if itself and fold(name) in nouns and heads.match(text, m.end()):
+                continue  # "overran an army base": the army is not named, its base is
             taken.update(range(*m.span()))
             found.append((m.start(), m.end(), text[m.start():m.end()]))  # as the sentence spells it
     modifier = re.compile(rf"(?:{alternation([fold(x) for x in data['modifier_before']])})"
@@ -67,6 +73,11 @@ def before_at(parties: list[Party], at: int, text: str) -> int | None:
 
 _CLOSES = re.compile(r"[,;:.]|\b(?:but|as|while|before|after|when|that|said|says|say|"
                      r"is|was|were|are|has|had|have)\b", re.IGNORECASE)
+
+
+# A clause set off by commas that describes the side before it: "The RSF, which has been fighting
+# the army since April, seized ...", "The RSF, at war with the army since April 2023, seized".
+ASIDE = re.compile(r",\s*(?:which|who|whose|at\s+war)\b[^,]*,")
 
 
 @functools.cache
@@ -93,11 +104,14 @@ def side_before(parties: list[Party], at: int, text: str) -> str | None:
         j = before_at(parties, parties[i][0], text)
         between = text[parties[j][1]:parties[i][0]] if j is not None else ""
         # "Kenyan troops battling al-Shabaab recaptured": the side after the participle is its
-        # object; "The RSF, which has been fighting the army ..., seized": the side inside the
-        # relative clause is the clause's
-        if j is not None and (re.fullmatch(r"\s+\w+ing\s+(?:the\s+)?", between) or re.search(
-                r",\s*(?:which|who)\b[^,]*\Z", between) and "," in text[parties[i][1]:at]):
+        # object
+        if j is not None and re.fullmatch(r"\s+\w+ing\s+(?:the\s+)?", between):
             i = j
+    # "M23 rebels, who accuse the Congolese army of backing Hutu militias, captured": a side
+    # inside a relative clause the verb's subject has is the clause's
+    for aside in ASIDE.finditer(text, 0, at):
+        if i is not None and aside.start() < parties[i][0] < aside.end():
+            i = before_at(parties, aside.start(), text)
     if i is not None and i > 0 and re.fullmatch(r"\s+and\s+(?:\w+ly\s+)?", text[parties[i][1]:at]):
         j = before_at(parties, parties[i][0], text)
         if j is not None and re.search(r"\b(?!(?:and|or|nor)\b)[a-z]\w*", text[parties[j][1]:parties[i][0]]):
