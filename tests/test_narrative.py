@@ -736,3 +736,15 @@ def test_an_aside_about_the_subject_dates_nothing() -> None:
 ])
 def test_a_denied_or_doubted_change_is_at_most_a_claim(text: str) -> None:
     assert claims.claimed(text, "rebels")
+
+
+@pytest.mark.parametrize(("place", "text", "gained"), [
+    ("El Fasher", "The RSF now controls El Fasher after an 18-month siege.", "RSF"),
+    ("Toretsk", "Toretsk is now under the control of Russian troops, the ministry said.", "Russian troops"),
+    ("Goma", "M23 fighters are now in full control of Goma.", "M23 fighters"),
+])
+def test_a_hold_that_copy_says_is_new_is_a_change(place: str, text: str, gained: str) -> None:
+    reading = _read(place, text, ["RSF", "Russian troops", "M23 fighters"])
+    assert reading is not None and reading.gained_by == gained
+    # without "now" it is only who holds the place, which may be years old
+    assert _read(place, text.replace(" now", ""), ["RSF", "Russian troops", "M23 fighters"]) is None
