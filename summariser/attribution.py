@@ -161,12 +161,22 @@ def points_back(sentence: str) -> bool:
     return _POINTS_BACK.search(sentence) is not None
 
 
+_CONTINUES = re.compile(rf"\b(?:{_alt(_WORDS['continuation'])})\b", re.IGNORECASE)
+
+
+def continues(sentence: str) -> bool:
+    """Whether a sentence that names no source goes on with the sentence before ("About 700 to
+    750 people were also displaced from the area")."""
+    return _CONTINUES.search(sentence) is not None and not sources(sentence)
+
+
 def source_before(sentence: str, before: list[str], reach: int = 2) -> str | None:
     """The source a pronoun that says the figure stands for: the last source named in the
     nearest of the `reach` sentences before it that names one ("Rev. Father Stephen Kabirat told
-    local media ... He said the gunmen killed more than 40"). None when the sentence does not
-    point back or no such sentence names a source."""
-    if not points_back(sentence):
+    local media ... He said the gunmen killed more than 40"), or that a sentence that only goes
+    on with those before has (continues). None when the sentence does neither or no such
+    sentence names a source."""
+    if not points_back(sentence) and not continues(sentence):
         return None
     for previous in reversed(before[-reach:]):
         named = sources(previous)

@@ -19,7 +19,15 @@ import functools
 import logging
 from collections.abc import Callable
 
-from summariser.attribution import is_anaphor, points_back, reporter, source_before, source_rule, sources
+from summariser.attribution import (
+    continues,
+    is_anaphor,
+    points_back,
+    reporter,
+    source_before,
+    source_rule,
+    sources,
+)
 from summariser.backends.base import LLMRequest
 from summariser.candidates import SUBSET, clause_kind, find_candidates, marked
 from summariser.entities import fold
@@ -214,7 +222,8 @@ def _assemble(article: str, ov: Overview, places: list[Location],
             continue
         seen.add(key)
         if points_back(fig.evidence) and (fig.reported_by is None or is_anaphor(fig.reported_by)
-                                          or fold(fig.reported_by) not in fold(fig.evidence)):
+                                          or fold(fig.reported_by) not in fold(fig.evidence)) or \
+                fig.reported_by is None and continues(fig.evidence):
             # "He further said that over 20 ...": who "he" is, named in a sentence before, over
             # a source the model guessed that this sentence does not name.
             at = bisect.bisect_right(ends, fig.span[0])

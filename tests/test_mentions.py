@@ -500,6 +500,17 @@ def test_a_pronoun_that_says_the_figure_takes_the_source_named_before_it() -> No
     assert source_before(later, ["Fighting raged.", "Shops closed.", "Roads shut."]) is None
 
 
+def test_a_figure_that_goes_on_with_the_report_before_takes_its_source() -> None:
+    before = ["Elias Umeta, the region’s administrator, said 32 people were killed.",
+              "“We buried today 32 of them."]
+    also = "About 700 to 750 people were also displaced from the area."
+    assert source_before(also, before) == "the region’s administrator"
+    # no "also": a sentence of its own, whose source is not guessed from the one before
+    assert source_before(also.replace(" also", ""), before) is None
+    # its own source comes first
+    assert source_before("Police also said 3 died.", before) is None
+
+
 def test_an_auxiliary_before_the_verb_is_no_part_of_the_source() -> None:
     assert sources("Colombia's ombudsman office has reported that clashes caused at least 1,000 "
                    "people to flee.") == ["Colombia's ombudsman office"]
