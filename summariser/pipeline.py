@@ -240,7 +240,7 @@ def _assemble(article: str, ov: Overview, places: list[Location],
                               controls)
     warnings.extend(conflicting_tolls(casualties))
     names = [x.name for x in places] + [x for a in actors for x in (a.name, *a.aliases)]
-    headline = lead.headline(article, names)
+    headline = lead.headline(article, names, [x.name for x in places if x.type != "country"])
     summary = lead.summary(article, headline)
     return Brief(
         is_conflict_report=True, headline=headline, summary=summary, actors=actors,

@@ -140,6 +140,13 @@ def test_a_title_naming_none_of_the_briefs_names_gives_way_to_the_lead() -> None
                "Forces loyal to the government have withdrawn from the port city of Hodeida, "
                "allowing the rebels to retake key positions there, officials said.\n")
     assert lead.headline(article, ["Hodeida", "Houthis"]).startswith("Forces loyal to the government")
+    # a title that names a side but no place gives way to a lead that says where
+    names = ["Hodeida", "rebels", "Forces"]
+    assert lead.headline(article, names).startswith("Government-Allied Forces")
+    assert lead.headline(article, names, ["Hodeida"]).startswith("Forces loyal to the government")
+    # a title that says where stays
+    titled = article.replace("Yemeni City", "Hodeida")
+    assert lead.headline(titled, names, ["Hodeida"]).startswith("Government-Allied Forces Leave Hodeida")
 
 
 def test_photo_captions_and_hard_wrapped_copy() -> None:

@@ -131,14 +131,17 @@ def _names_one(text: str, names: Sequence[str]) -> bool:
     return any(n and re.search(rf"(?<!\w){re.escape(n.casefold())}(?!\w)", folded) for n in names)
 
 
-def headline(article: str, names: Sequence[str] = ()) -> str:
+def headline(article: str, names: Sequence[str] = (), places: Sequence[str] = ()) -> str:
     """The title, else the lead sentence. `names`: the brief's places and actors; a title that
     names none of them ("Government-Allied Forces Leave Yemeni City") gives way to a lead
-    sentence that does."""
+    sentence that does. `places`: the brief's places below country level; a headline says
+    where, so a title that names none of them gives way to a lead sentence that names one."""
     _, _, data = _settings()
     found = title(article)
     leads = lead_sentences(article)
     first = _cut(leads[0], data["headline_max_words"]) if leads else ""
+    if found and places and not _names_one(found, places) and _names_one(first, places):
+        return first
     if found and (not names or _names_one(found, names) or not _names_one(first, names)):
         return found
     return first
