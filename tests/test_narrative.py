@@ -755,3 +755,51 @@ def test_a_hold_that_copy_says_is_new_is_a_change(place: str, text: str, gained:
     assert reading is not None and reading.gained_by == gained
     # without "now" it is only who holds the place, which may be years old
     assert _read(place, text.replace(" now", ""), ["RSF", "Russian troops", "M23 fighters"]) is None
+
+
+_SIDES = ["Syrian rebels", "Israel", "gunmen", "Hamas", "JNIM", "M23", "Russian forces",
+          "Congolese soldiers", "Ukrainian troops", "M23 rebels", "Wagner fighters", "Iraqi forces",
+          "RSF", "Sudanese army", "Ukrainian forces", "Russian troops", "Malian army",
+          "Palestinian Authority", "Hezbollah", "Ukraine"]
+
+
+@pytest.mark.parametrize(("place", "text", "gained", "lost"), [
+    ("Aleppo", "Syrian rebels entered Aleppo on Friday for the first time since 2016.",
+     "Syrian rebels", None),
+    ("Goma", "Congolese soldiers, outgunned by M23, pulled back from Goma.", None, "Congolese soldiers"),
+    ("Avdiivka", "Ukrainian troops, facing relentless attacks by Russian forces, pulled back from "
+                 "Avdiivka.", None, "Ukrainian troops"),
+    ("Kalehe", "M23 rebels once again seized the town of Kalehe.", "M23 rebels", None),
+    ("Bakhmut", "The once-bustling city of Bakhmut fell to Wagner fighters.", "Wagner fighters", None),
+    ("Ramadi", "Iraqi forces, with air support from the coalition, retook Ramadi.", "Iraqi forces", None),
+    ("Sinja", "The RSF lost Sinja to the Sudanese army.", "Sudanese army", "RSF"),
+    ("Bakhmut", "Ukrainian forces lost the city of Bakhmut to Russian troops.", "Russian troops",
+     "Ukrainian forces"),
+    ("Kidal", "Army units withdrew from Kidal.", None, "Army"),
+    ("Kidal", "The Malian army recaptured on Tuesday the rebel stronghold of Kidal.", "Malian army", None),
+])
+def test_second_review_changes_read_with_their_sides(place: str, text: str, gained: str | None,
+                                                     lost: str | None) -> None:
+    reading = _read(place, text, _SIDES)
+    assert reading is not None and (reading.gained_by, reading.lost_by) == (gained, lost)
+
+
+@pytest.mark.parametrize(("place", "text"), [
+    ("Gaza", "The bodies of four Israeli hostages held in Gaza were handed over to Israel."),
+    ("Bunia", "Three aid workers in Bunia were taken hostage by gunmen."),
+    ("Nir Oz", "In Nir Oz, 76 residents were taken hostage by Hamas."),
+    ("Kidal", "Weapons looted from Kidal fell into the hands of JNIM."),
+    ("Goma", "M23, which now controls Goma and Bukavu, said it would hold talks."),
+    ("Donetsk region", "Most of Donetsk region is now under the control of Russian forces."),
+    ("Pokrovsk", "Ukraine risks losing Pokrovsk."),
+    ("Rafah", "Israel handed over control of the Rafah crossing to the Palestinian Authority."),
+    ("Bakhmut", "Ukraine lost the battle of Bakhmut."),
+    ("Beirut", "Hezbollah lost Hassan Nasrallah in an Israeli strike in Beirut."),
+])
+def test_second_review_no_change_of_that_place(place: str, text: str) -> None:
+    assert _read(place, text, _SIDES) is None
+
+
+def test_a_denial_of_something_else_after_the_change_keeps_it_confirmed() -> None:
+    text = "Russian troops entered Pokrovsk, Ukraine's army said, denying that the city was encircled."
+    assert not claims.claimed(text, "Russian troops", "Ukraine's army")

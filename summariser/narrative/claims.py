@@ -17,9 +17,20 @@ _DENIAL = re.compile(r"\b(?:false|denied|deny|denies|untrue|repelled|repulsed|re
 
 # Doubt or denial in the sentence: the change is at most one side's claim ("The army denied
 # that rebels had seized Kalehe", "It was unclear whether the junta had lost control of").
-_DOUBT = re.compile(r"\b(?:denied|denies|deny|denying|dismissed|unconfirmed|unclear|false|untrue|"
-                    r"baseless|not\s+(?:possible|able)\s+to\s+(?:confirm|verify)|could\s+not\s+"
-                    r"(?:be\s+)?(?:confirm|verif)\w*|independently\s+(?:confirm|verif)\w*)\b", re.IGNORECASE)
+# Before the change's verb: "The army denied that rebels had seized", "It was unclear whether";
+# anywhere: "Reports that al-Shabaab had overrun Adan Yabaal were false", "..., which could not
+# be independently verified". Not "Russian troops entered Pokrovsk, Ukraine's army said,
+# denying that the city was encircled": that denial is of something else.
+_DOUBT_BEFORE = re.compile(r"\b(?:denied|denies|deny|denying|dismissed|unconfirmed|unclear|"
+                           r"not\s+(?:possible|able)\s+to\s+(?:confirm|verify))\b", re.IGNORECASE)
+_DOUBT = re.compile(r"\b(?:false|untrue|baseless|could\s+not\s+(?:be\s+)?(?:confirm|verif)\w*|"
+                    r"independently\s+(?:confirm|verif)\w*)\b", re.IGNORECASE)
+
+
+def _doubted(sentence: str) -> bool:
+    verb = control.first_verb(sentence)
+    before = sentence if verb is None else sentence[:verb]
+    return _DOUBT_BEFORE.search(before) is not None or _DOUBT.search(sentence) is not None
 
 
 def _sayers(sentence: str) -> list[str]:
@@ -45,7 +56,7 @@ def claimed(sentence: str, gained: str | None, lost: str | None = None) -> bool:
     if lost and control.loss_verb().search(sentence) and not _DENIAL.search(sentence) and \
             any(speaks_for(sayer, lost) for sayer in _sayers(sentence)):
         return False
-    if re.search(r"\bclaim\w*", sentence, re.IGNORECASE) or _DOUBT.search(sentence):
+    if re.search(r"\bclaim\w*", sentence, re.IGNORECASE) or _doubted(sentence):
         return True
     if not gained:
         return False

@@ -106,10 +106,11 @@ def _expelled(text: str, found: list[Party], objects: list[tuple[int, int]],
     return None
 
 
-def _by(found: list[Party], at: int, text: str) -> str | None:
-    """The side a "by" phrase right after `at` names, within that phrase ("... out of Kherson by
-    Ukrainian forces"; not "by a counteroffensive, Russia's defence ministry said")."""
-    m = re.match(r"\s+by\s+[^,;.]*", text[at:])
+def _by(found: list[Party], at: int, text: str, word: str = "by") -> str | None:
+    """The side a "by" (or `word`) phrase right after `at` names, within that phrase ("... out of
+    Kherson by Ukrainian forces"; not "by a counteroffensive, Russia's defence ministry said");
+    an aside may stand between ("lost Sinja, the capital of Sennar state, to the army")."""
+    m = re.match(rf"(?:,[^,]{{0,100}},)?\s+{word}\s+[^,;.]*", text[at:])
     if not m:
         return None
     inside = [i for i, p in enumerate(found) if at + m.start() <= p[0] < at + m.end()]
@@ -177,6 +178,8 @@ def _governs(text: str, verb_end: int, place: tuple[int, int], direct: bool = Fa
     if re.match(rf"(?:\s*,\s*|,?\s+and\s+){_NAME}", rest) and (not direct or _listed_object(
             text, verb_end, place_start, place_end)):
         between = re.sub(rf"(?:\s*{_NAME}\s*,)+\s*$", " ", between)
+    # "recaptured on Tuesday the rebel stronghold of Kidal": a time is no place beside the object
+    between = _TIME.sub(" ", between)
     if _direct_rules()[0 if direct else 2].search(between):
         return False
     words = between.split()
@@ -191,6 +194,14 @@ def _own_object(gap: str) -> bool:
     "the", or "the villages of"."""
     nouns = _alternation(load("control")["place_nouns"])
     return re.fullmatch(rf"\s*(?:the\s+)?(?:(?:{nouns})\s+of\s+(?:the\s+)?)?\s*", gap) is not None
+
+
+_TIME = re.compile(r"\b(?:on|at|in)\s+(?:the\s+)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|dawn|"
+                   r"night|weekend|the\s+weekend|(?:the\s+)?(?:morning|afternoon|evening))\b")
+
+
+_NOT_SUBJECT = re.compile(r"\b(?:in|from|near|at|inside|outside|(?:most|much|parts?|half|some|a\s+\w+)"
+                          r"\s+of)\s+(?:the\s+)?\Z", re.IGNORECASE)
 
 
 def _listed_object(text: str, verb_end: int, start: int, end: int) -> bool:
@@ -224,7 +235,8 @@ def _background_or_aim(text: str, at: int, end: int | None = None) -> bool:
         return True
     if end is not None:  # "... took control of Sanaa in September 2014, forcing ..."
         after = re.split(r"[,;:.]\s", text[end:])[0]
-        if re.search(r"\b(?:in|since)\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b",
+        # (not "since 2016": "entered Aleppo for the first time since 2016" is news)
+        if re.search(r"\bin\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b",
                      after[:data["year_window"] + 20]):
             return True
     return bool(re.search(rf"\b(?:{_alternation(data['background_before'])})\b", before,
@@ -267,14 +279,19 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
             if _background_or_aim(text, m.start(), m.end()):
                 continue
             if rule == "gain-passive":
-                # "Djibo, a town of 60,000 people in northern Burkina Faso, fell to JNIM"
+                # "Djibo, a town of 60,000 people in northern Burkina Faso, fell to JNIM"; the
+                # place is the passive's subject, not where it happened ("hostages held in Gaza
+                # were handed over to Israel", "Weapons looted from Kidal fell into the hands
+                # of", "Most of Donetsk region is now under the control of")
                 if gained is None and any(pe <= m.start() and len(re.sub(
-                        r"^,[^,]{0,100},", "", text[pe:m.start()]).split()) <= 4 for _, pe in places):
+                        r"^,[^,]{0,100},", "", text[pe:m.start()]).split()) <= 4
+                        and not _NOT_SUBJECT.search(text[max(0, ps - 25):ps]) for ps, pe in places):
                     gained = side_after(found, m.end(), text)
                     rules.append(rule)
                 continue
             takes_them = _them_verbs().fullmatch(m.group()) is not None
-            if not any(ps >= m.end() and _governs(text, m.end(), (ps, pe), direct)
+            own = direct or _own_object_verbs().match(m.group()) is not None
+            if not any(ps >= m.end() and _governs(text, m.end(), (ps, pe), own)
                        for ps, pe in (objects if takes_them else places)):
                 continue
             side = side_before(found, m.start(), text)
@@ -286,11 +303,9 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
             if rule == "loss-active" and lost is None:
                 lost = side
                 rules.append(rule)
-                for ps, pe in places:  # "lost Sinja, the capital of Sennar state, to the army"
-                    to = re.match(r"(?:,[^,]{0,100},)?\s+to\s+(?:the\s+)?", text[pe:])
-                    if ps >= m.end() and gained is None and to:
-                        gained = next((named(found, k, text) for k, p in enumerate(found)
-                                       if p[0] == pe + to.end()), None)
+                for ps, pe in places:  # "lost Sinja to the Sudanese army"
+                    if ps >= m.end() and gained is None:
+                        gained = _by(found, pe, text, "to")
             elif rule == "gain-active" and gained is None:
                 gained = side
                 undoes = _undoing().match(m.group()) is not None
@@ -313,6 +328,11 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
         around = re.search(r"(?:[A-Z][\w'’]*[\s-]+(?:al-|el-)?)*\S*$", text[:pe])
         spelled = around.group().strip() if around else spelled
     return Reading(gained, lost, "+".join(dict.fromkeys(rules)), spelled, undoes)
+
+
+@functools.cache
+def _own_object_verbs() -> re.Pattern[str]:
+    return re.compile(rf"(?:{_alternation(load('control')['own_object_verbs'])})", re.IGNORECASE)
 
 
 @functools.cache
@@ -349,6 +369,12 @@ def reconcile(reading: Reading, model_gained: str | None, model_lost: str | None
         elif name == model_lost and lost is None and not same_side(name, gained):
             lost = name
     return gained, lost
+
+
+def first_verb(text: str) -> int | None:
+    """Where the first verb of a change of control (any voice) starts in `text`, or None."""
+    starts = [m.start() for _, p in _verbs() if (m := p.search(text))]
+    return min(starts) if starts else None
 
 
 def loss_verb() -> re.Pattern[str]:

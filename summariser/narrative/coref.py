@@ -86,16 +86,17 @@ def _side_anaphors() -> re.Pattern[str]:
                       r"(?!\s+(?:of|for)\b)")
 
 
-# Right before a pointer, these make it a verb's object: "battling the group", "sent to fight
-# the group", "Troops attacked the group".
-_VERB_BEFORE = re.compile(r"(?:\w+(?:ing|ed)|\bto\s+\w+)\s+\Z", re.IGNORECASE)
+# Right before a pointer, these make it an object: "battling the group", "sent to fight the
+# group", "with air support from the coalition", "part of the alliance".
+_VERB_BEFORE = re.compile(r"(?:\w+(?:ing|ed)|\bto\s+\w+|\b(?:from|of|by|with|against))\s+\Z",
+                          re.IGNORECASE)
 
 
 def side_pointers(text: str) -> list[tuple[int, int, str]]:
     """Where the sentence names a side only by pointing back ("the group", "the armed group"):
     a lower-case noun after "the", not the start of a name ("the Group for the Support of
     Islam", "the Movement for the Salvation of Azawad") nor a phrase ("the movement of
-    civilians"), and not a verb's object ("battling the group")."""
+    civilians"), and not an object ("battling the group", "support from the coalition")."""
     return [(m.start(), m.end(), m.group()) for m in _side_anaphors().finditer(text)
             if not _VERB_BEFORE.search(text[max(0, m.start() - 30):m.start()])]
 

@@ -76,8 +76,9 @@ _CLOSES = re.compile(r"[,;:.]|\b(?:but|as|while|before|after|when|that|said|says
 
 
 # A clause set off by commas that describes the side before it: "The RSF, which has been fighting
-# the army since April, seized ...", "The RSF, at war with the army since April 2023, seized".
-ASIDE = re.compile(r",\s*(?:which|who|whose|at\s+war)\b[^,]*,")
+# the army since April, seized ...", "The RSF, at war with the army since April 2023, seized",
+# "Congolese soldiers, outgunned by M23, pulled back from Goma".
+ASIDE = re.compile(r",\s*(?:which|who|whose|at\s+war|\w+ed\s+by|under|facing|amid|despite)\b[^,]*,")
 
 
 @functools.cache
