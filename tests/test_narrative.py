@@ -6,7 +6,7 @@ import pytest
 from summariser.schemas.brief import Actor, ControlChange, Location
 
 from summariser import mentions
-from summariser.narrative import claims, control, coref, countries, lead, roles
+from summariser.narrative import claims, control, coref, countries, lead, roles, sides
 from summariser.text import Sentence
 
 
@@ -86,7 +86,8 @@ def test_reconcile_keeps_the_verbs_sides_and_only_model_sides_the_sentence_names
     reading = _read("Hama", sentence, ["rebel forces", "Syrian army"])
     assert reading is not None
     # The model swapped the sides: the verb wins, and the army the sentence never names is dropped.
-    assert control.reconcile(reading, "Syrian army", "rebel forces", sentence) == ("Rebel forces", None)
+    assert sides.reconcile((reading.gained_by, reading.lost_by), "Syrian army", "rebel forces",
+                           sentence) == ("Rebel forces", None)
 
 
 def test_countries_of_places() -> None:
@@ -425,7 +426,8 @@ def test_an_abbreviation_and_its_name_are_one_side() -> None:
             "el-Fula, the capital of West Kordofan state.")
     reading = _read("el-Fula", text, ["RSF"])
     assert reading is not None and reading.gained_by == "RSF"
-    assert control.reconcile(reading, "RSF", "Rapid Support Forces", text) == ("RSF", None)
+    assert sides.reconcile((reading.gained_by, reading.lost_by), "RSF", "Rapid Support Forces",
+                           text) == ("RSF", None)
 
 
 def test_a_place_named_by_its_common_noun_where_that_noun_is_the_briefs_only_such_place() -> None:

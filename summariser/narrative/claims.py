@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from summariser.narrative import control
+from summariser.narrative import control, sides
 
 _SAID = re.compile(r"\b(?:said|says|say|announc\w*|reported|told)\b", re.IGNORECASE)
 
@@ -41,7 +41,7 @@ def _sayers(sentence: str) -> list[str]:
 
 def speaks_for(sayer: str, side: str) -> bool:
     """Whether the words naming who said something name `side` itself ("The RSF said")."""
-    return control.same_side(sayer, side) or control.mentioned(side, sayer)
+    return control.same_side(sayer, side) or sides.mentioned(side, sayer)
 
 
 def claimed(sentence: str, gained: str | None, lost: str | None = None) -> bool:
@@ -63,6 +63,6 @@ def claimed(sentence: str, gained: str | None, lost: str | None = None) -> bool:
     if any(speaks_for(sayer, gained) for sayer in _sayers(sentence)):
         return True
     for m in re.finditer(r"\baccording to\s+", sentence, re.IGNORECASE):
-        if control.mentioned(gained, " ".join(re.split(r"[,;.]", sentence[m.end():])[0].split()[:6])):
+        if sides.mentioned(gained, " ".join(re.split(r"[,;.]", sentence[m.end():])[0].split()[:6])):
             return True
     return False

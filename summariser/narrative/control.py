@@ -25,10 +25,19 @@ from summariser import gazetteer
 from summariser.entities import fold, same_side
 from summariser.gazetteer import fold_keep_length as _flat
 from summariser.lexicon import load
-from summariser.narrative import coref
+from summariser.narrative import background, coref, nominal
 from summariser.narrative.coref import NAME as _NAME
 from summariser.narrative.coref import alternation as _alternation
-from summariser.narrative.sides import ASIDE, Party, before_at, named, parties, side_after, side_before
+from summariser.narrative.sides import (
+    Party,
+    before_at,
+    in_phrase,
+    named,
+    parties,
+    quoted_speaker,
+    side_after,
+    side_before,
+)
 from summariser.text import Sentence
 
 
@@ -91,30 +100,19 @@ def _expelled(text: str, found: list[Party], objects: list[tuple[int, int]],
     for m in active.finditer(text):
         inside = [i for i, p in enumerate(found) if p[0] >= m.start("object") and p[1] <= m.end("object")]
         if inside and not _PASSIVE_BEFORE.search(text[:m.start()]) and \
-                not _background_or_aim(text, m.start()) and \
+                not background.background_or_aim(text, m.start(), m.end()) and \
                 any(ps >= m.end() and _governs(text, m.end(), (ps, pe), direct) for ps, pe in objects):
             return side_before(found, m.start(), text), named(found, inside[0], text, objects)
     for m in passive.finditer(text):
         i = before_at(found, m.start(), text)
         # the loser is the passive's own subject, right before it ("Russian troops were")
         if i is None or len(text[found[i][1]:m.start()].split()) > 1 or \
-                _background_or_aim(text, m.start()):
+                background.background_or_aim(text, m.start(), m.end()):
             continue
         for ps, pe in objects:
             if ps >= m.end() and _governs(text, m.end(), (ps, pe), direct):
-                return _by(found, pe, text), named(found, i, text, objects)
+                return in_phrase(found, pe, text), named(found, i, text, objects)
     return None
-
-
-def _by(found: list[Party], at: int, text: str, word: str = "by") -> str | None:
-    """The side a "by" (or `word`) phrase right after `at` names, within that phrase ("... out of
-    Kherson by Ukrainian forces"; not "by a counteroffensive, Russia's defence ministry said");
-    an aside may stand between ("lost Sinja, the capital of Sennar state, to the army")."""
-    m = re.match(rf"(?:,[^,]{{0,100}},)?\s+{word}\s+[^,;.]*", text[at:])
-    if not m:
-        return None
-    inside = [i for i, p in enumerate(found) if at + m.start() <= p[0] < at + m.end()]
-    return named(found, inside[0], text) if inside else None
 
 
 @functools.cache
@@ -131,14 +129,6 @@ def _direct_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return (re.compile(rf"[,;:()\"“”]|\b(?:{_alternation(data['not_direct'])})\b", re.IGNORECASE),
             re.compile(rf"\s+(?:[a-z]+\s+)?(?:{_alternation(data['place_nouns'])})\s+of\b"),
             re.compile(rf"\b(?:{_alternation(data['beside_object'])})\b", re.IGNORECASE))
-
-
-@functools.cache
-def _not_done() -> re.Pattern[str]:
-    """Right before a verb: "could", "did not", "didn't", "never" (an adverb, "have" or "be" between)."""
-    words = _alternation(load("control")["not_done_before"])
-    return re.compile(rf"(?:\b(?:{words})|(?<=\w)n['’]t)\s+(?:\w+ly\s+)?(?:have\s+|be\s+)?$",
-                      re.IGNORECASE)
 
 
 def _place_at(place: str, text: str) -> list[tuple[int, int]]:
@@ -186,7 +176,12 @@ def _governs(text: str, verb_end: int, place: tuple[int, int], direct: bool = Fa
     if len(words) > data["max_object_words"] or re.search(r"\band\b|;|\d", between):
         return False
     first = re.match(r"\s*([\w'’-]+)", text[verb_end:])
-    return not (first and first.group(1).lower() in data["not_after"])
+    if first and first.group(1).lower() in data["not_after"]:
+        return False
+    # "took several prisoners in Marib", "regained control of the situation in Omdurman" (the
+    # words before the place only: "retook Sake and seized weapons" took Sake)
+    return re.match(rf"\s+(?:[\w'’-]+\s+){{0,3}}(?:{_alternation(data['not_object'])})\b",
+                    text[verb_end:place_start], re.IGNORECASE) is None
 
 
 def _own_object(gap: str) -> bool:
@@ -215,36 +210,9 @@ def _listed_object(text: str, verb_end: int, start: int, end: int) -> bool:
     return not (gazetteer.region_countries(name) and not gazetteer.city_countries(name))
 
 
-def _background_or_aim(text: str, at: int, end: int | None = None) -> bool:
-    """Whether the verb at text[at:end] reports an aim ("to free"), a condition ("If Pokrovsk
-    falls to ..."), or another time ("since 2006 ...", "took control of Sanaa in September
-    2014")."""
-    data = load("control")
-    # an aside about a side (sides.ASIDE): its dates and "since" are the side's, not the change's
-    before = ASIDE.sub(lambda m: " " * len(m.group()), text[:at])
-    m = re.search(r"\bto\s+$", before)
-    if m and not re.search(rf"\b(?:{_alternation(data['infinitive_done'])})\s+to\s+$", before,
-                           re.IGNORECASE):
-        return True
-    if re.search(r"\b(?:19|20)\d\d\b", before[-data["year_window"]:]):
-        return True
-    if _not_done().search(before):  # "could seize", "did not enter": not a change that happened
-        return True
-    clause = re.split(r"[,;:]", before)[-1]
-    if re.search(rf"\b(?:{_alternation(data['condition_before'])})\b", clause, re.IGNORECASE):
-        return True
-    if end is not None:  # "... took control of Sanaa in September 2014, forcing ..."
-        after = re.split(r"[,;:.]\s", text[end:])[0]
-        # (not "since 2016": "entered Aleppo for the first time since 2016" is news)
-        if re.search(r"\bin\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b",
-                     after[:data["year_window"] + 20]):
-            return True
-    return bool(re.search(rf"\b(?:{_alternation(data['background_before'])})\b", before,
-                          re.IGNORECASE))
-
-
 def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = False,
-         noun: str | None = None, resolve: Callable[[int], str | None] | None = None) -> Reading | None:
+         noun: str | None = None, resolve: Callable[[int], str | None] | None = None,
+         pointer: bool = False) -> Reading | None:
     """The sides the sentence gives for `place`, or None when no verb there governs the place.
     `direct`: only a verb whose own object the place is (see _governs) counts; for a place no
     one said changed hands, where a place beside the object must not pass for it. `noun`: the
@@ -253,7 +221,8 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
     stands for it as the object of a verb of moving into ground (coref.pronoun_objects,
     lexicon/control.toml's them_verbs). `resolve`: the side a pointer ("the group") at an offset
     of the sentence stands for (coref.antecedent); without it, or where it finds none, a pointer
-    names no side."""
+    names no side. `pointer`: "the town", "the city" stand for the place too, after its name if
+    the sentence names it (coref.place_pointer says where they may)."""
     text = sentence.text
     places = _place_at(place, text)
     by_noun = False
@@ -261,6 +230,10 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
         places = [m.span(1) for m in re.finditer(rf"\bthe\s+({re.escape(noun)})\b(?!\s+of\b)", text,
                                                  re.IGNORECASE)]
         by_noun = bool(places)
+    pointed = pointer and not places  # only "the town" stands for it here
+    if pointer:
+        by_noun = by_noun or not places
+        places = [*places, *coref.pointer_spans(text, places[0][1] if places else 0)]
     if direct:  # "retook the Hama province villages of Aqareb": Hama province only qualifies them
         places = [(ps, pe) for ps, pe in places if not _direct_rules()[1].match(text[pe:])]
     # "captured Matupi township's Lalengpi and Resaw towns": the owner is not what was taken.
@@ -276,17 +249,23 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
     rules = []
     for rule, pattern in _verbs():
         for m in pattern.finditer(text):
-            if _background_or_aim(text, m.start(), m.end()):
-                continue
+            if background.background_or_aim(text, m.start(), m.end()) or re.match(r"\s+of\b", text[m.end():]):
+                continue  # (a noun: "the capture of Goma by M23" is narrative.nominal's)
             if rule == "gain-passive":
                 # "Djibo, a town of 60,000 people in northern Burkina Faso, fell to JNIM"; the
                 # place is the passive's subject, not where it happened ("hostages held in Gaza
                 # were handed over to Israel", "Weapons looted from Kidal fell into the hands
                 # of", "Most of Donetsk region is now under the control of")
                 if gained is None and any(pe <= m.start() and len(re.sub(
-                        r"^,[^,]{0,100},", "", text[pe:m.start()]).split()) <= 4
+                        r"^,(?:[^,]|(?<=\d),(?=\d)){0,100},", "", text[pe:m.start()]).split()) <= 4
                         and not _NOT_SUBJECT.search(text[max(0, ps - 25):ps]) for ps, pe in places):
-                    gained = side_after(found, m.end(), text)
+                    # "Palmyra was recaptured from Islamic State militants by Syrian troops"; not
+                    # "residents were taken from their homes by": a side must follow "from"
+                    source = re.search(r"\sfrom\s", m.group())
+                    loser = in_phrase(found, m.start() + source.start(), text, "from") if source else None
+                    if source and loser is None:
+                        continue
+                    gained, lost = side_after(found, m.end(), text), lost or loser
                     rules.append(rule)
                 continue
             takes_them = _them_verbs().fullmatch(m.group()) is not None
@@ -294,18 +273,23 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
             if not any(ps >= m.end() and _governs(text, m.end(), (ps, pe), own)
                        for ps, pe in (objects if takes_them else places)):
                 continue
-            side = side_before(found, m.start(), text)
+            # '"Our forces have liberated X," the ministry said': the speaker
+            side = quoted_speaker(found, m.start(), text) or side_before(found, m.start(), text)
             if side is None and _fronted().match(text[:m.start()]):
                 # "After capturing Babolin, rebels were battling ...": the clause's subject
                 # comes after the comma that closes the fronted verb's phrase
                 comma = text.find(",", m.end())
                 side = side_after(found, comma, text) if comma > 0 else None
             if rule == "loss-active" and lost is None:
-                lost = side
+                loss = _loss(found, m, text, side)
+                if loss is None:
+                    continue
+                lost, forcer = loss
+                gained = gained or forcer
                 rules.append(rule)
-                for ps, pe in places:  # "lost Sinja to the Sudanese army"
-                    if ps >= m.end() and gained is None:
-                        gained = _by(found, pe, text, "to")
+                for ps, pe in places:  # "lost Sinja to the Sudanese army" (not "fled Goma to Rwanda")
+                    if ps >= m.end() and gained is None and not m.group().lower().startswith("fled"):
+                        gained = in_phrase(found, pe, text, "to")
             elif rule == "gain-active" and gained is None:
                 gained = side
                 undoes = _undoing().match(m.group()) is not None
@@ -317,8 +301,15 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
     expelled = _expelled(text, found, places, direct) if gained is None and lost is None else None
     if expelled is not None:
         (gained, lost), rules = expelled, ["gain-expel"]
-    if not rules:
-        return None
+    if gained is None or lost is None:  # "the capture of Goma by M23", "the loss of Kunduz to"
+        for n in nominal.read(text, found, places):
+            if (n.gained_by or n.lost_by) and not background.background_or_aim(text, n.start, n.end):
+                gained, lost = gained or n.gained_by, lost or n.lost_by
+                undoes = undoes or n.undoes
+                rules.append("nominal")
+                break
+    if not rules or (pointed and gained is None and lost is None):
+        return None  # (a side-less "the town" must not hide a later sentence's change)
     gained, lost = gained or None, lost or None  # "": a pointer no one fits names no side
     if same_side(gained, lost):
         lost = None  # one party both sides: the loss verb was about another place
@@ -328,6 +319,32 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
         around = re.search(r"(?:[A-Z][\w'’]*[\s-]+(?:al-|el-)?)*\S*$", text[:pe])
         spelled = around.group().strip() if around else spelled
     return Reading(gained, lost, "+".join(dict.fromkeys(rules)), spelled, undoes)
+
+
+def _loss(found: list[Party], m: re.Match[str], text: str,
+          side: str | None) -> tuple[str | None, str | None] | None:
+    """(loser, the side that forced the loss) of the loss verb `m` whose subject is `side`, or
+    None where the verb is no side's loss. "Azerbaijani forces forced Armenian separatists to
+    withdraw from Shusha": the forced side lost, its own subject forced it (not "A ceasefire
+    brokered by Angola forced", "the army forced civilians to withdraw": no side was forced).
+    "fled Goma" only with a side right before it ("Soldiers' families fled Goma", "Residents
+    fled Goma" are no side's loss)."""
+    forced = re.search(r"\bforced\s+(?P<object>(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+)?)\s+to\s+\Z",
+                       text[:m.start()])
+    if forced:
+        inside = [i for i, p in enumerate(found)
+                  if forced.start("object") <= p[0] and p[1] <= forced.end("object")]
+        if not inside:
+            return None
+        i = before_at(found, forced.start(), text)
+        subject = i is not None and re.fullmatch(r"\s+(?:\w+ly\s+)?", text[found[i][1]:forced.start()]) \
+            and not re.search(r"\b(?:by|of|from|with|against)\s+(?:the\s+)?\Z", text[:found[i][0]])
+        return named(found, inside[0], text), named(found, i, text) if subject and i is not None else None
+    if m.group().lower().startswith("fled"):
+        i = before_at(found, m.start(), text)
+        if i is None or not re.fullmatch(r"\s+(?:(?:\w+ly|had|have|has)\s+)*", text[found[i][1]:m.start()]):
+            return None
+    return side, None
 
 
 @functools.cache
@@ -343,32 +360,6 @@ def _them_verbs() -> re.Pattern[str]:
 @functools.cache
 def _undoing() -> re.Pattern[str]:
     return re.compile(rf"(?:{_alternation(load('control')['undoing'])})", re.IGNORECASE)
-
-
-def mentioned(name: str | None, text: str) -> bool:
-    if not name:
-        return False
-    key = re.sub(r"^the\s+", "", fold(name))
-    return bool(key) and re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", fold(text)) is not None
-
-
-def reconcile(reading: Reading, model_gained: str | None, model_lost: str | None,
-              sentence: str) -> tuple[str | None, str | None]:
-    """Sides to report: the verb's where it names one; the model's only where the sentence
-    mentions that side and the verb does not put it on the other side."""
-    gained, lost = reading.gained_by, reading.lost_by
-    for name in (model_gained, model_lost):
-        if not mentioned(name, sentence):
-            continue
-        # The model's side goes where the verb leaves room, whichever slot the model used:
-        # when the verb names the gainer, another side the sentence names is the loser.
-        if same_side(name, gained) or same_side(name, lost):
-            continue
-        if name == model_gained and gained is None and not same_side(name, lost):
-            gained = name
-        elif name == model_lost and lost is None and not same_side(name, gained):
-            lost = name
-    return gained, lost
 
 
 def first_verb(text: str) -> int | None:

@@ -14,6 +14,7 @@ import functools
 import re
 from collections.abc import Sequence
 
+from summariser import gazetteer
 from summariser.entities import fold, same_side
 from summariser.gazetteer import fold_keep_length as _flat
 from summariser.lexicon import load
@@ -150,3 +151,116 @@ def antecedent(before: list[str], actors: Sequence[Actor], reach: int = 3) -> st
             return first.name
         return None
     return None
+
+
+@functools.cache
+def _pointer() -> re.Pattern[str]:
+    data = load("control")
+    nouns, after = alternation(data["place_pointers"]), alternation(data["pointer_followers"])
+    # only where the noun ends its phrase: not "the town of X", "the city's", "the town mayor"
+    return re.compile(rf"\b[Tt]he\s+(?:(?:key|strategic|northern|southern|eastern|western|border|"
+                      rf"frontline|front-line|besieged|embattled|small|large)\s+)?({nouns})"
+                      rf"(?=\s*[,.;:)\"”]|\s*$|\s+(?:{after})\b)")
+
+
+def pointer_spans(text: str, after: int = 0) -> list[tuple[int, int]]:
+    """Spans of the nouns of "the town", "the strategic city" in `text` from `after` on, where
+    the noun ends its phrase (not "the town of X", "the city's", "the town mayor")."""
+    return [m.span(1) for m in _pointer().finditer(text, after)]
+
+
+# "Sake, 25 km west of Goma": a place named only to say where another is
+_LOCATING = re.compile(r"(?:km|kilomet(?:re|er)s?|miles)\b[^,.;]{0,30}?\b(?:of|from)\s+(?:the\s+)?\Z|"
+                       r",\s*(?:near|outside)\s+(?:the\s+)?\Z", re.IGNORECASE)
+# A place that is where someone is, not what happened: "A UN official in Goma said", "fled to
+# Goma", "Speaking from Goma", "Kyiv said"
+_WHERE_SAID = re.compile(r"\b(?:(?:fled|flew|went|travell?ed|returned|came|arriv(?:ed|ing)|back)\s+"
+                         r"(?:back\s+)?(?:to|from|in)|speaking\s+(?:\w+\s+){0,2}(?:in|from)|"
+                         r"phone\s+from|based\s+in|(?:officials?|sources?|residents?|journalists?|"
+                         r"correspondents?|diplomats?|people|hospitals?|agencies|groups|workers|"
+                         r"organi[sz]ations)\s+(?:\w+\s+)?(?:in|from|of))\s+(?:the\s+)?\Z",
+                         re.IGNORECASE)
+_SAID_AFTER = re.compile(r"^(?:\s+[\w'’-]+){0,3}?\s+(?:said|says|say|told|reported|announced)\b")
+# In the sentence before, a place after "to" or "from" is where someone went or came from
+# ("sent reinforcements from Goma", "spoke from Khartoum"), not what a next "the town" means.
+_TO_FROM = re.compile(r"\b(?:to|from)\s+(?:the\s+)?\Z", re.IGNORECASE)
+_ASIDE = re.compile(r",\s*(?:who|which|where|whose)\b[^,]*,")
+_WEEKDAYS = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|" \
+            r"August|September|October|November|December"
+
+
+def _named(place: str, text: str) -> int | None:
+    """Where `text` first names the place (its full name, else its last capitalised word)."""
+    keys = [place, *re.findall(r"[A-Z][\w'’-]{2,}", place)[-1:]]
+    for key in keys:
+        m = re.search(rf"(?<!\w){re.escape(fold(key))}(?!\w)", _flat(text))
+        if m:
+            return m.start()
+    return None
+
+
+def _antecedent_at(place: str, text: str) -> int | None:
+    """Where `text` names the place as what a later "the town" can point to: not in a dateline
+    ("GOMA, Congo (Reuters) -"), not as where someone is or speaks ("A UN official in Goma
+    said", "fled to Goma", "Kyiv said"), not in an aside (", who have held Goma since
+    January,") nor to say where another place is."""
+    at = _named(place, text)
+    if at is None:
+        return None
+    word = re.match(r"[\w'’-]+", text[at:])
+    if word and word.group().isupper() and len(word.group()) > 3:
+        return None
+    whole = fold(text[at:at + len(place)]) == fold(place)
+    end = at + (len(place) if whole else word.end() if word else 0)
+    if _LOCATING.search(text[:at]) or _WHERE_SAID.search(text[:at]) or _SAID_AFTER.match(text[end:]):
+        return None
+    if any(m.start() < at < m.end() for m in _ASIDE.finditer(text)):
+        return None
+    return at
+
+
+def _other_place(text: str, place: str, others: Sequence[str], names: Sequence[str] = ()) -> bool:
+    """Whether `text` names a place besides `place`: one of `others` (the brief's places), a
+    capitalised name the gazetteer knows as a city of 50,000 people or as a province, or any
+    capitalised name after a word of place ("advanced on Minova"), other than one named only to
+    say where another is ("Sake, 25 km west of Goma"), a side's name, a day or a month. The
+    sentence's first word and lexicon/control.toml's not_places ("The", "Most") are no place."""
+    key = fold(place)
+    for other in others:
+        at = _named(other, text)
+        if fold(other) != key and fold(other) not in key and at is not None and \
+                not _LOCATING.search(text[:at]):
+            return True
+    skip = {fold(w) for w in load("control")["not_places"]}
+    sides = " ".join(fold(n) for n in names)
+    for m in re.finditer(r"(?<![\w'’-])[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?", text):
+        name = m.group()
+        folded = fold(name)
+        if folded in key or key in folded or gazetteer.is_country(name) or folded in skip or \
+                folded in sides or re.fullmatch(_WEEKDAYS, name) or \
+                not text[:m.start()].strip(" \"“”'‘’("):
+            continue
+        if _LOCATING.search(text[:m.start()]):
+            continue
+        if gazetteer.city_countries(name, 50_000) or gazetteer.region_countries(name) or \
+                re.search(r"\b(?:on|in|into|at|near|towards?|from|around|outside)\s+\Z", text[:m.start()]):
+            return True
+    return False
+
+
+def place_pointer(place: str, text: str, before: str | None, others: Sequence[str] = (),
+                  names: Sequence[str] = ()) -> bool:
+    """Whether "the town" (`pointer_spans`) in `text` may stand for `place`: the sentence names
+    no other place, and either names the place itself before the pointer ("Following the
+    withdrawal of federal troops from Mekelle, Tigrayan forces took over the city") or the
+    sentence `before` it names the place and no other ("Heavy fighting raged around Sake, 25 km
+    west of Goma ... On Thursday M23 rebels captured the town"). One place alone fits, or none.
+    `names`: the sides' names, which are no place."""
+    at = _named(place, text)
+    if not pointer_spans(text, at or 0) or _other_place(text, place, others, names):
+        return False
+    if at is not None:
+        return _antecedent_at(place, text) is not None
+    at = _antecedent_at(place, before) if before is not None else None
+    return before is not None and at is not None and not _TO_FROM.search(before[:at]) and \
+        not _other_place(before, place, others, names)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from summariser import gazetteer, mentions
 from summariser.entities import aliases_for, backers_for, fold, split_name
-from summariser.narrative import actor_types, claims, control, coref, countries, roles
+from summariser.narrative import actor_types, claims, control, coref, countries, roles, sides
 from summariser.page_noise import body_spans
 from summariser.schemas.brief import Actor, Casualty, ControlChange, Displacement, Location
 from summariser.schemas.llm import Overview
@@ -156,7 +156,7 @@ def controls(ov: Overview, sentences: list[Sentence], warnings: list[str],
     names = [x for a in actors for x in (a.name, *a.aliases)]
     for c in ov.control_changes[:MAX_CONTROLS]:
         readings = _readings(c.place, sentences, [*names, c.gained_by or "", c.lost_by or ""],
-                             actors, False, coref.place_noun(c.place, place_names))
+                             actors, False, coref.place_noun(c.place, place_names), place_names)
         if not readings:
             warnings.append(f"Dropped control change at {c.place!r}: no sentence of the "
                             "article says who took or left it.")
@@ -173,14 +173,17 @@ def controls(ov: Overview, sentences: list[Sentence], warnings: list[str],
         if place.type == "country" or _has_place(out, place.name):
             continue
         change = _latest(_readings(place.name, sentences, names, actors, True,
-                                   coref.place_noun(place.name, place_names)), None, None)
+                                   coref.place_noun(place.name, place_names), place_names), None, None)
         if change is not None and not _has_place(out, change.place):
             out.append(change)
     return out
 
 
 def _readings(place: str, sentences: list[Sentence], names: list[str], actors: Sequence[Actor],
-              direct: bool, noun: str | None = None) -> list[tuple[Sentence, control.Reading]]:
+              direct: bool, noun: str | None = None,
+              others: Sequence[str] = ()) -> list[tuple[Sentence, control.Reading]]:
+    """Each sentence's reading of a change at `place`; `others`, the brief's other places (a
+    sentence that names one of them has no "the town" for this place: coref.place_pointer)."""
     out = []
     for i, sentence in enumerate(sentences):
         # "the group": the one armed group named nearest before the pointer (narrative.coref)
@@ -189,7 +192,10 @@ def _readings(place: str, sentences: list[Sentence], names: list[str], actors: S
         def resolve(at: int, before: list[str] = before, text: str = sentence.text) -> str | None:
             return coref.antecedent([*before, text[:at]], actors)
 
-        reading = control.read(place, sentence, names, direct=direct, noun=noun, resolve=resolve)
+        pointer = coref.place_pointer(place, sentence.text, sentences[i - 1].text if i else None,
+                                      others, names)
+        reading = control.read(place, sentence, names, direct=direct, noun=noun, resolve=resolve,
+                               pointer=pointer)
         if reading is not None:
             out.append((sentence, reading))
     return out
@@ -223,7 +229,8 @@ def _has_place(changes: list[ControlChange], place: str) -> bool:
 def _change(sentence: Sentence, reading: control.Reading, model_gained: str | None,
             model_lost: str | None) -> ControlChange | None:
     """The change a sentence's reading gives, or None when the sentence names neither side."""
-    gained, lost = control.reconcile(reading, model_gained, model_lost, sentence.text)
+    gained, lost = sides.reconcile((reading.gained_by, reading.lost_by), model_gained, model_lost,
+                                  sentence.text)
     if gained is None and lost is None:
         return None
     return ControlChange(

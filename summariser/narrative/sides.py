@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 
-from summariser.entities import fold
+from summariser.entities import fold, same_side
 from summariser.gazetteer import fold_keep_length as _flat
 from summariser.lexicon import load
 from summariser.narrative import coref
@@ -169,3 +169,83 @@ def named(parties: list[Party], i: int, text: str,
         else:
             break
     return text[first:end]
+
+
+def in_phrase(found: list[Party], at: int, text: str, word: str = "by") -> str | None:
+    """The side a "by" (or `word`) phrase right after `at` names, within that phrase ("... out of
+    Kherson by Ukrainian forces"; not "by a counteroffensive, Russia's defence ministry said");
+    an aside may stand between ("lost Sinja, the capital of Sennar state, to the army") but
+    names no side ("The fall of Raqqa, the capital of Islamic State, to US-backed forces"), and
+    the side starts within three words of `word` ("The capture of Goma by late January forced
+    the army to regroup" names none)."""
+    m = re.match(rf"(?:,(?:[^,]|(?<=\d),(?=\d)){{0,100}},)?\s+(?:{word})\s+", text[at:])
+    if not m:
+        return None
+    # (no "of" and no verb between: "to the dismay of Rwanda's neighbours", "by nightfall
+    # surprised Rwanda")
+    gap = re.compile(r"(?:(?!of\b|[a-z]+ed\b)[\w'’-]+\s+){0,3}")
+    inside = [i for i, p in enumerate(found) if p[0] >= at + m.end() and
+              gap.fullmatch(text, at + m.end(), p[0]) and not re.search(r"[,;.]", text[at + m.end():p[0]])]
+    return named(found, inside[0], text) if inside else None
+
+
+# A quotation's own subject right before its verb: "We have taken", "Our units have liberated"
+_WE = re.compile(r"(?:\b[Ww]e|\b[Oo]ur\s+(?:[\w'’-]+\s+)?(?:forces|units|troops|fighters|men|soldiers|"
+                 r"army|brigades?|mujahideen))\s+(?:(?:have|had|now|just|finally|fully|successfully)\s+)*\Z")
+_QUOTE = re.compile(r"[\"“”]")
+_SAYS = r"(?:said|says|added|announced|declared|told\s+[\w'’-]+(?:\s+[\w'’-]+)?)"
+
+
+def quoted_speaker(found: list[Party], at: int, text: str) -> str | None:
+    """The side whose words a quotation is, where the quoted verb at `at` has "we" or "our
+    forces" for its subject: '"Our units have liberated the town of Kupiansk," the Russian
+    Defence Ministry said', 'The RSF said: "We have taken El Fasher."'. None where the verb is
+    not quoted, its subject is another, or no side of the brief is said to speak."""
+    marks = [m.start() for m in _QUOTE.finditer(text, 0, at)]
+    if len(marks) % 2 == 0 or not _WE.search(text, marks[-1] + 1, at):
+        return None
+    opening = marks[-1]
+    for i in range(len(found) - 1, -1, -1):  # 'The RSF said: "We ...'
+        if found[i][1] <= opening:
+            if re.fullmatch(rf"\s+{_SAYS}\s*[:,]?\s*", text[found[i][1]:opening]):
+                return named(found, i, text)
+            break
+    close = _QUOTE.search(text, at)
+    if close is None:
+        return None
+    for i, (start, end, _) in enumerate(found):  # '..." the ministry said' / '..." said the ministry'
+        if start >= close.end():
+            gap, rest = text[close.end():start], text[end:]
+            if re.fullmatch(rf"\s*,?\s*(?:{_SAYS}\s+)?(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){{0,3}}",
+                            gap) and \
+                    (re.match(rf"\s+{_SAYS}\b", rest) or re.search(rf"\b{_SAYS}\s+", gap)):
+                return named(found, i, text)
+            break
+    return None
+
+
+def mentioned(name: str | None, text: str) -> bool:
+    """Whether `text` names the side `name` as a whole word ("the" aside)."""
+    if not name:
+        return False
+    key = re.sub(r"^the\s+", "", fold(name))
+    return bool(key) and re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", fold(text)) is not None
+
+
+def reconcile(read: tuple[str | None, str | None], model_gained: str | None, model_lost: str | None,
+              sentence: str) -> tuple[str | None, str | None]:
+    """Sides to report: the verb's (`read`: gainer, loser) where it names one; the model's only
+    where the sentence mentions that side and the verb does not put it on the other side."""
+    gained, lost = read
+    for name in (model_gained, model_lost):
+        if not mentioned(name, sentence):
+            continue
+        # The model's side goes where the verb leaves room, whichever slot the model used:
+        # when the verb names the gainer, another side the sentence names is the loser.
+        if same_side(name, gained) or same_side(name, lost):
+            continue
+        if name == model_gained and gained is None and not same_side(name, lost):
+            gained = name
+        elif name == model_lost and lost is None and not same_side(name, gained):
+            lost = name
+    return gained, lost
