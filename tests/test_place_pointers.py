@@ -14,13 +14,13 @@ ACTORS = [Actor(name=n, type="non-state armed group", role="other")
 NAMES = ["M23", "M23 rebels", "Tigrayan forces", "federal troops", "Russia", "RSF", "army"]
 
 
-def _sides(place: str, texts: list[str],
-           others: tuple[str, ...] = ()) -> tuple[str | None, str | None] | None:
+def _sides(place: str, texts: list[str], others: tuple[str, ...] = (),
+           names: tuple[str, ...] = ()) -> tuple[str | None, str | None] | None:
     sentences, at = [], 0
     for text in texts:
         sentences.append(Sentence(at, at + len(text), text))
         at += len(text) + 1
-    change = parts._latest(parts._readings(place, sentences, NAMES, ACTORS, False, None, others),
+    change = parts._latest(parts._readings(place, sentences, [*NAMES, *names], ACTORS, False, None, others),
                            None, None)
     return None if change is None else (change.gained_by, change.lost_by)
 
@@ -61,3 +61,12 @@ def test_a_place_of_the_brief_makes_the_town_ambiguous() -> None:
 def test_pointer_spans_skip_names_and_possessives() -> None:
     assert coref.pointer_spans("They took the strategic town on Monday.") == [(24, 28)]
     assert coref.pointer_spans("They took the town of Sake and the city's port.") == []
+
+
+def test_his_fighters_are_the_side_named_before_and_a_clan_word_stays_with_its_noun() -> None:
+    texts = ["Ukrainian forces had held Bakhmut for months.",
+             "On Saturday, Wagner chief Yevgeny Prigozhin said his fighters had taken the city."]
+    assert _sides("Bakhmut", texts, names=("Wagner",)) == ("Wagner", None)
+    text = ("Somaliland's forces withdrew from Las Anod after months of fighting with SSC-Khatumo "
+            "clan militias, who took control of the city.")
+    assert _sides("Las Anod", [text]) == ("SSC-Khatumo clan militias", "Somaliland's forces")

@@ -153,7 +153,8 @@ def named(parties: list[Party], i: int, text: str,
     if of and not re.fullmatch(r"(?:The|A|An)", of.group(1)) and \
             not any(ps <= end + of.start(1) < pe for ps, pe in places):
         return of.group(1)
-    if re.search(r"\b(?:its|their)\s+$", text[:start], re.IGNORECASE):
+    # "The RSF said its forces", "Wagner chief Yevgeny Prigozhin said his fighters"
+    if re.search(r"\b(?:its|their|his|her)\s+$", text[:start], re.IGNORECASE):
         for _s, e, other in reversed(parties[:i]):  # the owner, named earlier in the sentence
             if not is_generic(other) and not re.search(r"[;.]\s", text[e:start]):
                 return other
