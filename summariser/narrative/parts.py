@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from summariser import gazetteer, mentions
 from summariser.entities import aliases_for, backers_for, fold, split_name
-from summariser.narrative import actor_types, claims, control, coref, countries, roles, sides
+from summariser.narrative import actor_names, actor_types, claims, control, coref, countries, roles, sides
 from summariser.page_noise import body_spans
 from summariser.schemas.brief import Actor, Casualty, ControlChange, Displacement, Location
 from summariser.schemas.llm import Overview
@@ -65,6 +65,16 @@ def actors(ov: Overview, article: str, warnings: list[str], places: list[Locatio
             warnings.append(f"Dropped actor {a.name!r}: not named in the article.")
             continue
         if fold(name) in seen:
+            continue
+        reason = actor_names.not_an_actor(name)
+        if reason:
+            warnings.append(f"Dropped actor {a.name!r}: {reason}, not an actor.")
+            continue
+        same = next((o for o in out if actor_names.restates(name, o.name)
+                     or any(actor_names.restates(name, x) for x in o.aliases)), None)
+        if same is not None:  # "Cuban-inspired ELN group" beside "ELN": one actor
+            if fold(name) not in {fold(x) for x in same.aliases}:
+                same.aliases.append(name)
             continue
         typ = actor_types.decide(name, a.type, home).type
         if fold(name) in place_types and not (place_types[fold(name)] == "country"
