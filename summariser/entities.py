@@ -167,6 +167,31 @@ def route(sentence: str, places: list[str]) -> tuple[str | None, str | None]:
                 rf"\b(?:to|towards|toward|into|reached|reaching|arrived in)\s+(?:the\s+)?"
                 rf"(?:[a-z]+\s+){{0,2}}?(?:[a-z]+,\s+)?{p}\b", sentence):
             destination = place
+    if origin is None and _DISPLACED.search(sentence):
+        origin = _displaced_in(sentence, places, destination)
     if origin and destination and fold(origin) == fold(destination):
         destination = None
     return origin, destination
+
+
+# People made to leave their homes: the sentence's place "in" is where they left
+_DISPLACED = re.compile(r"\b(?:(?:forcibly\s+)?displaced|uprooted|had\s+to\s+leave|forced\s+(?:to\s+leave|"
+                        r"from))\b", re.IGNORECASE)
+# ... unless they now shelter there ("displaced families sheltering in Goma", "camps in Goma")
+_SHELTER = re.compile(r"\b(?:camps?|shelters?|sheltering|hosted|host|living|staying|arrived|settled|"
+                      r"refuge|sites?)\b[^,.;]{0,30}\Z", re.IGNORECASE)
+
+
+def _displaced_in(sentence: str, places: list[str], destination: str | None) -> str | None:
+    """The place a displacement sentence says people were displaced in, as the first place
+    after "in" ("In Magüi Payán, department of Nariño, ... 172 people were forcibly displaced",
+    "25 families were displaced in Caucasia"), where no shelter word stands before it."""
+    found = []
+    for place in places:
+        if destination and fold(place) == fold(destination):
+            continue
+        for m in re.finditer(rf"\b[Ii]n\s+(?:the\s+)?(?:[a-z]+\s+of\s+)?{re.escape(place)}\b", sentence):
+            if not _SHELTER.search(sentence[:m.start()]):
+                found.append((m.start(), place))
+                break
+    return min(found)[1] if found else None

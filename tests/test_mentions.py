@@ -457,6 +457,14 @@ def test_a_number_counting_things_is_no_candidate_but_a_toll_before_a_source_is(
     ("The mayor said 1,200 residents of Kalvi had been moved to shelters.", ["Kalvi"], ("Kalvi", None)),
     ("240 residents had been evacuated from streets near the front line to the city of Marvik.",
      ["Marvik"], (None, "Marvik")),
+    # displaced "in" a place: they left it
+    ("In Magüi Payán, department of Nariño, at least 45 families were forcibly displaced.",
+     ["Magüi Payán", "Nariño"], ("Magüi Payán", None)),
+    ("Another 25 families (125 people) were displaced in Caucasia.", ["Caucasia"], ("Caucasia", None)),
+    # ... not where they now shelter, nor without a word of displacement
+    ("Displaced families sheltering in Goma number 4,000.", ["Goma"], (None, None)),
+    ("Some 700 displaced people live in camps in Goma.", ["Goma"], (None, None)),
+    ("In Goma, 12 people were killed.", ["Goma"], (None, None)),
 ])
 def test_route_from_and_to(sentence: str, places_named: list[str], expected: tuple) -> None:  # type: ignore[type-arg]
     assert route(sentence, places_named) == expected
