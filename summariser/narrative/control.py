@@ -290,7 +290,10 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
                 for ps, pe in places:  # "lost Sinja to the Sudanese army" (not "fled Goma to Rwanda")
                     if ps >= m.end() and gained is None and not m.group().lower().startswith("fled"):
                         gained = in_phrase(found, pe, text, "to")
-            elif rule == "gain-active" and gained is None:
+            elif rule == "gain-active" and (gained is None or _retakes(m, side, gained, undoes)):
+                # "Al Shabaab seized Mahas on Monday, but Somali forces retook the town hours
+                # later": a later retaking by another side is the change the sentence ends on
+                lost = gained if gained is not None else lost
                 gained = side
                 undoes = _undoing().match(m.group()) is not None
                 rules.append(rule)
@@ -345,6 +348,13 @@ def _loss(found: list[Party], m: re.Match[str], text: str,
         if i is None or not re.fullmatch(r"\s+(?:(?:\w+ly|had|have|has)\s+)*", text[found[i][1]:m.start()]):
             return None
     return side, None
+
+
+def _retakes(m: re.Match[str], side: str | None, gained: str, undoes: bool) -> bool:
+    """Whether the gain verb `m` retakes from `gained` what an earlier verb of the sentence gave
+    it: a verb that takes a place back, a side of its own, another side, the earlier no retaking."""
+    return not undoes and side is not None and _undoing().match(m.group()) is not None and \
+        not same_side(side, gained)
 
 
 @functools.cache
