@@ -157,9 +157,9 @@ def antecedent(before: list[str], actors: Sequence[Actor], reach: int = 3) -> st
 def _pointer() -> re.Pattern[str]:
     data = load("control")
     nouns, after = alternation(data["place_pointers"]), alternation(data["pointer_followers"])
+    adjectives = alternation(data["pointer_adjectives"])
     # only where the noun ends its phrase: not "the town of X", "the city's", "the town mayor"
-    return re.compile(rf"\b[Tt]he\s+(?:(?:key|strategic|northern|southern|eastern|western|border|"
-                      rf"frontline|front-line|besieged|embattled|small|large)\s+)?({nouns})"
+    return re.compile(rf"\b[Tt]he\s+(?:(?:{adjectives})\s+)?({nouns})"
                       rf"(?=\s*[,.;:)\"”]|\s*$|\s+(?:{after})\b)")
 
 

@@ -18,11 +18,7 @@ from dataclasses import dataclass
 
 from summariser.lexicon import load
 from summariser.narrative.coref import alternation
-from summariser.narrative.sides import Party, before_at, in_phrase, named
-
-# "the town of", "the city of": a place noun between the noun's "of" and the name
-_PLACE_NOUN = r"(?:the\s+(?:[a-z]+\s+)?(?:town|city|village|district|province|region|base|camp|port|" \
-              r"capital|stronghold|settlement)\s+of\s+)?"
+from summariser.narrative.sides import Party, before_at, in_phrase, named, phrase_party
 
 
 @dataclass(frozen=True)
@@ -34,14 +30,31 @@ class Naming:
     undoes: bool = False  # "the recapture of", "the liberation of": a retaking
 
 
+@dataclass(frozen=True)
+class _Patterns:
+    gain: re.Pattern[str]  # the gain nouns, before "of"
+    loss: re.Pattern[str]
+    hedge_before: re.Pattern[str]  # nominal_not_before
+    hedge_after: re.Pattern[str]  # nominal_not_after, an aside skipped
+    undoing: re.Pattern[str]  # a gain noun that takes a place back ("recapture")
+    place_noun: str  # "the town of" between the noun's "of" and the name
+    retreat: str  # the withdrawal nouns
+    retreating: str  # the party nouns a withdrawal's side may end in
+
+
 @functools.cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """(gain nouns, loss nouns, retreat nouns, each before "of"; the words that hedge them)."""
+def _patterns() -> _Patterns:
     data = load("control")
-    gain, loss, retreat = (re.compile(rf"\b(?:{alternation(data[key])})\s+of\s+", re.IGNORECASE)
-                           for key in ("nominal_gain", "nominal_loss", "nominal_withdrawal"))
-    return gain, loss, retreat, re.compile(rf"\b(?:{alternation(data['nominal_not_before'])})\b",
-                                           re.IGNORECASE)
+    gain, loss = (re.compile(rf"\b(?:{alternation(data[key])})\s+of\s+", re.IGNORECASE)
+                  for key in ("nominal_gain", "nominal_loss"))
+    return _Patterns(
+        gain, loss,
+        re.compile(rf"\b(?:{alternation(data['nominal_not_before'])})\b", re.IGNORECASE),
+        re.compile(rf"[^;.]{{0,60}}?\b(?:{alternation(data['nominal_not_after'])})\b", re.IGNORECASE),
+        re.compile(rf"(?:{alternation(data['undoing'])})", re.IGNORECASE),
+        rf"(?:the\s+(?:[a-z]+\s+)?(?:{alternation(data['nominal_place_nouns'])})\s+of\s+)?",
+        alternation(data["nominal_withdrawal"]),
+        rf"(?:\s+(?:{alternation(data['nominal_retreating'])}))?")
 
 
 def _owner(found: list[Party], at: int, text: str) -> tuple[int, str] | None:
@@ -70,47 +83,47 @@ def _speaker(found: list[Party], at: int, text: str) -> str | None:
     return named(found, i, text)
 
 
-def _hedged(text: str, at: int, end: int) -> bool:
-    """Whether the sentence makes the noun at text[at:end] a fear, an aim, a forecast or past
-    history: a word of nominal_not_before in its clause before it ("fears of the fall of", "a
-    decade after the fall of"), or one of nominal_not_after in the words after it, an aside
-    skipped ("The fall of Pokrovsk to Russian forces would open the road", "Russia's
-    withdrawal from Kherson, if confirmed, would", "the fall of Aleppo eight years ago")."""
-    data = load("control")
+def _hedged(text: str, at: int) -> bool:
+    """Whether a word of nominal_not_before in the clause before the noun at `at` makes it a
+    fear, an aim, a forecast or past history ("fears of the fall of", "a decade after the fall
+    of")."""
     clause = re.split(r"[;:]|\b(?:but)\b|,(?!\d)", text[:at])[-1]
-    if _patterns()[3].search(clause[-80:]):
-        return True
+    return _patterns().hedge_before.search(clause[-80:]) is not None
+
+
+def _hedged_after(text: str, end: int) -> bool:
+    """Whether a word of nominal_not_after in the words after the phrase ending at `end`, an
+    aside skipped, does the same ("The fall of Pokrovsk to Russian forces would open the road",
+    "Russia's withdrawal from Kherson, if confirmed, would", "the fall of Aleppo eight years
+    ago")."""
     after = re.sub(r"^[^,;.]*?,[^,;.]{0,60},", lambda m: m.group().split(",")[0] + " ", text[end:])
-    return re.match(rf"[^;.]{{0,60}}?\b(?:{alternation(data['nominal_not_after'])})\b", after,
-                    re.IGNORECASE) is not None
+    return _patterns().hedge_after.match(after) is not None
 
 
 def _after(found: list[Party], pe: int, text: str, words: str) -> tuple[str | None, str | None]:
     """(gainer, loser) a gain noun's phrase names after the place: "by"/"to" the gainer, "from"
     the loser ("Ukraine's recapture of Kherson from Russian forces", "the recapture of Kherson
     from Russian forces by Ukraine")."""
-    lost = in_phrase(found, pe, text, "from")
-    at = pe
-    if lost is not None:
-        at = next(p[1] for p in found if p[0] > pe and named(found, found.index(p), text) == lost)
-    return in_phrase(found, at, text, words), lost
+    i = phrase_party(found, pe, text, "from")
+    at = pe if i is None else found[i][1]
+    return in_phrase(found, at, text, words), None if i is None else named(found, i, text)
 
 
 def read(text: str, found: list[Party], places: list[tuple[int, int]]) -> list[Naming]:
     """Each noun phrase of the sentence that says one of `places` changed hands, with the sides
     it names (None where it names none)."""
-    gain, loss, withdrawal, _ = _patterns()
-    data = load("control")
-    owners = {w.lower() for w in data["nominal_owner_gains"]}
-    undoing = re.compile(rf"(?:{alternation(data['undoing'])})", re.IGNORECASE)
+    p = _patterns()
+    owners = {w.lower() for w in load("control")["nominal_owner_gains"]}
     out = []
     for ps, pe in places:
-        for kind, pattern in (("gain", gain), ("loss", loss)):
+        if _hedged_after(text, pe):
+            continue
+        for kind, pattern in (("gain", p.gain), ("loss", p.loss)):
             for m in pattern.finditer(text, 0, ps):
-                if not re.fullmatch(_PLACE_NOUN, text[m.end():ps]) or _hedged(text, m.start(), pe):
+                if not re.fullmatch(p.place_noun, text[m.end():ps]) or _hedged(text, m.start()):
                     continue
                 start, owner = _owner(found, m.start(), text) or (m.start(), None)
-                if _hedged(text, start, pe):
+                if start != m.start() and _hedged(text, start):
                     continue
                 noun = m.group().split()[0].lower()
                 if kind == "loss":
@@ -118,30 +131,29 @@ def read(text: str, found: list[Party], places: list[tuple[int, int]]) -> list[N
                     continue
                 gained, lost = _after(found, pe, text, "by|to")
                 gained = gained or (owner if noun in owners else None) or _speaker(found, start, text)
-                out.append(Naming(start, pe, gained, lost, undoing.match(noun) is not None))
-        out += _withdrawals(text, found, places, ps, pe, withdrawal)
+                out.append(Naming(start, pe, gained, lost, p.undoing.match(noun) is not None))
+        out += _withdrawals(text, found, places, ps, pe)
     return out
 
 
-def _withdrawals(text: str, found: list[Party], places: list[tuple[int, int]], ps: int, pe: int,
-                 withdrawal: re.Pattern[str]) -> list[Naming]:
+def _withdrawals(text: str, found: list[Party], places: list[tuple[int, int]], ps: int,
+                 pe: int) -> list[Naming]:
     """"After the withdrawal of federal troops from Mekelle", "Following the army's withdrawal
     from Sinja": a retreat that happened, so only after "after" or "following" (a withdrawal
     noun is as often a demand, a plan or a deal's term), and only of a side itself ("the
     withdrawal of M23's delegation from Luanda" is no retreat)."""
+    p = _patterns()
     out = []
-    troops = r"(?:\s+(?:forces|troops|fighters|soldiers|units|militants))?"
-    retreat = alternation(load("control")["nominal_withdrawal"])
     for i, (s, e, _) in enumerate(found):
-        of = re.fullmatch(rf"{troops}\s+from\s+(?:the\s+)?{_PLACE_NOUN}", text[e:ps], re.IGNORECASE)
-        before = re.search(rf"\b(?:{retreat})\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,2}}\Z", text[:s],
+        of = re.fullmatch(rf"{p.retreating}\s+from\s+(?:the\s+)?{p.place_noun}", text[e:ps], re.IGNORECASE)
+        before = re.search(rf"\b(?:{p.retreat})\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,2}}\Z", text[:s],
                            re.IGNORECASE)
-        owned = re.fullmatch(rf"['’]s?\s+(?:\w+\s+)?(?:{retreat})\s+from\s+(?:the\s+)?{_PLACE_NOUN}",
+        owned = re.fullmatch(rf"['’]s?\s+(?:\w+\s+)?(?:{p.retreat})\s+from\s+(?:the\s+)?{p.place_noun}",
                              text[e:ps], re.IGNORECASE)
         start = before.start() if of and before else s if owned else None
         if start is None or "'" in text[start:s] or "’" in text[start:s]:
             continue
         if re.search(r"\b(?:after|following)\s+(?:the\s+)?\Z", text[:start], re.IGNORECASE) and \
-                not _hedged(text, start, pe):
+                not _hedged(text, start):
             out.append(Naming(start, pe, in_phrase(found, pe, text), named(found, i, text, places)))
     return out

@@ -173,7 +173,13 @@ def named(parties: list[Party], i: int, text: str,
 
 
 def in_phrase(found: list[Party], at: int, text: str, word: str = "by") -> str | None:
-    """The side a "by" (or `word`) phrase right after `at` names, within that phrase ("... out of
+    """The side a "by" (or `word`) phrase right after `at` names (`phrase_party`)."""
+    i = phrase_party(found, at, text, word)
+    return None if i is None else named(found, i, text)
+
+
+def phrase_party(found: list[Party], at: int, text: str, word: str = "by") -> int | None:
+    """Index of the party a "by" (or `word`) phrase right after `at` names, within that phrase ("... out of
     Kherson by Ukrainian forces"; not "by a counteroffensive, Russia's defence ministry said");
     an aside may stand between ("lost Sinja, the capital of Sennar state, to the army") but
     names no side ("The fall of Raqqa, the capital of Islamic State, to US-backed forces"), and
@@ -187,7 +193,7 @@ def in_phrase(found: list[Party], at: int, text: str, word: str = "by") -> str |
     gap = re.compile(r"(?:(?!of\b|[a-z]+ed\b)[\w'’-]+\s+){0,3}")
     inside = [i for i, p in enumerate(found) if p[0] >= at + m.end() and
               gap.fullmatch(text, at + m.end(), p[0]) and not re.search(r"[,;.]", text[at + m.end():p[0]])]
-    return named(found, inside[0], text) if inside else None
+    return inside[0] if inside else None
 
 
 # A quotation's own subject right before its verb: "We have taken", "Our units have liberated"
