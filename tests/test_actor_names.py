@@ -57,3 +57,19 @@ def test_the_brief_keeps_one_actor_for_a_restated_name_and_none_for_a_fragment()
     assert [(a.name, a.aliases) for a in found if a.name in ("ELN", "Saudi-led", "Moscow")] == \
         [("ELN", ["Cuban-inspired ELN group"])]
     assert any("'Saudi-led': an adjective" in w for w in warnings)
+
+
+def test_a_name_may_run_across_a_hard_wrap_but_never_across_a_paragraph_break() -> None:
+    from summariser.schemas.llm import Overview, OverviewActor, OverviewPlace
+
+    from summariser.narrative import parts
+    article = ("Clashes in the north\n\n0 people died in Kessra on Monday.\n\n1 people were killed "
+               "in Kessra. Assad's\narmy shelled the town of Babolin.")
+    ov = Overview(topic="armed conflict", headline="", summary="", control_changes=[],
+                  places=[OverviewPlace(name=n, type="town") for n in ("Monday. 1", "Kessra")],
+                  actors=[OverviewActor(name=n, type="state forces", role="attacker")
+                          for n in ("Monday. 1 people", "Assad's army")])
+    warnings: list[str] = []
+    assert [p.name for p in parts.places(ov, article, warnings)] == ["Kessra", "Babolin"]
+    assert [a.name for a in parts.actors(ov, article, warnings, [])] == ["Assad's army"]
+    assert "Dropped place 'Monday. 1': not named in the article." in warnings

@@ -21,6 +21,7 @@ from summariser.schemas.llm import Overview
 from summariser.text import Sentence
 
 MAX_ACTORS, MAX_PLACES, MAX_CONTROLS = 12, 12, 8
+PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 STATE_ACTOR_TYPES = {"government", "state forces", "foreign state or forces"}
 FIGHTING = re.compile(r"\b(fight\w*|clash\w*|strik\w*|attack\w*|shell\w*|bomb\w*|battl\w*|offensive|"
                       r"raid\w*|advanc\w*|assault\w*|kill\w*|wound\w*|stormed|captur\w*|besieg\w*)\b",
@@ -29,9 +30,17 @@ FIGHTING = re.compile(r"\b(fight\w*|clash\w*|strik\w*|attack\w*|shell\w*|bomb\w*
 
 def mentioned(name: str, folded_article: str) -> bool:
     """A name counts only if the article contains it as written (ignoring case, accents and a
-    leading "the"): a small model likes to invent plausible groups ("Syria's aid groups")."""
+    leading "the"): a small model likes to invent plausible groups ("Syria's aid groups").
+    `folded_article` comes from fold_paragraphs(): a name never runs across a paragraph break
+    ("Monday.\n\n1 people" is two paragraphs' words, not a name), though it may run across
+    the single line break of hard-wrapped copy ("Assad's\narmy")."""
     name_f = re.sub(r"^the\s+", "", fold(name))
     return bool(name_f) and re.search(rf"(?<!\w){re.escape(name_f)}(?!\w)", folded_article) is not None
+
+
+def fold_paragraphs(article: str) -> str:
+    """fold() of each paragraph, one per line: what mentioned() searches."""
+    return "\n".join(fold(p) for p in PARAGRAPH_BREAK.split(article))
 
 
 @functools.lru_cache(maxsize=8)
@@ -53,7 +62,7 @@ def _home(article: str, place_names: tuple[str, ...]) -> str | None:
 
 
 def actors(ov: Overview, article: str, warnings: list[str], places: list[Location]) -> list[Actor]:
-    folded = fold(article)
+    folded = fold_paragraphs(article)
     body = body_text(article)
     home = home_country(article, places)
     out: list[Actor] = []
@@ -129,7 +138,7 @@ def _actor(name: str, aliases: list[str], typ: str, role: str, article: str) -> 
 
 
 def places(ov: Overview, article: str, warnings: list[str]) -> list[Location]:
-    folded = fold(article)
+    folded = fold_paragraphs(article)
     out: list[Location] = []
     seen: set[str] = set()
     for p in ov.places[:MAX_PLACES]:
