@@ -111,13 +111,6 @@ def test_a_name_no_rule_knows_keeps_the_models_type() -> None:
     assert actor_types.decide("Zorvath", "other", None) == actor_types.Decision("other", "model")
 
 
-def test_a_police_body_is_a_state_force_but_a_police_source_is_not() -> None:
-    assert actor_types.decide("Zamfara Police Command", "government", "NG").type == "state forces"
-    assert actor_types.decide("provincial police source", "other", "AF") == \
-        actor_types.Decision("other", "model")
-    assert actor_types.decide("Ministry of Police", "government", None).rule == "government-office"
-
-
 @pytest.mark.parametrize(("singular", "expected"), [
     ("soldier", "soldiers"), ("militiaman", "militiamen"), ("child", "children"), ("family", "families"),
     ("police", "police"), ("person", "people"), ("witness", "witnesses"), ("boy", "boys"),

@@ -101,16 +101,6 @@ def test_countries_of_places() -> None:
     assert countries.of_place("Obonyi II", "No country here.", None) is None
 
 
-def test_provinces_of_one_country_vote_for_it_though_the_article_never_names_it() -> None:
-    article = ("The Arakan Army took Taungup town in southern Rakhine State. Clashes went on near "
-               "Maungdaw town near the Bangladeshi border and on the road to Magwe Region.")
-    home = countries.home(article, ["Taungup town", "Rakhine State", "Maungdaw", "Magwe Region"])
-    assert home == "MM"
-    assert countries.of_place("Taungup town", article, home) == "Myanmar"
-    # A named country still wins where the places do not say otherwise.
-    assert countries.home("Gunmen attacked a village near the Bangladeshi border.", ["village"]) == "BD"
-
-
 def test_a_demonym_ties_a_place_only_within_its_own_phrase() -> None:
     article = ("Ukraine retook Lyman, the eastern Ukrainian town of Lyman. A Ukrainian counteroffensive "
                "sent Russian troops reeling in the Kharkiv region last month.")

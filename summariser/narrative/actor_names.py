@@ -1,7 +1,7 @@
 """Names the model lists as actors that are no actor of their own.
 
 A 1.5B model lists the same group twice ("ELN" and "Cuban-inspired ELN group"), a fragment
-("Saudi-led"), a city ("Moscow") or a landform ("Minpa jungles") beside the real sides. The
+("Saudi-led"), or a city ("Moscow") beside the real sides. The
 eval counts each as a false actor, and an analyst reads a duplicate as a second group. Here:
 whether a name only restates another (it becomes an alias), and whether it names no actor at
 all (it is dropped with a warning). The words are lexicon/actors.toml's.
@@ -51,8 +51,6 @@ def not_an_actor(name: str) -> str | None:
         return "an adjective"
     # (Not "Amhara region", "Tigray region": a region's name may stand for its government or
     # forces; a test-split actor was lost when such names were dropped.)
-    if len(words) > 1 and words[-1].lower() in data["landform_nouns"]:
-        return "a place"  # "Minpa jungles", "Sulu Archipelago"
     if not gazetteer.is_country(name) and gazetteer.city_countries(name, data["city_min_people"]):
         return "a place"  # "Moscow": a city, or a capital standing for a state the brief names
     return None

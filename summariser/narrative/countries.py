@@ -39,9 +39,8 @@ def home(article: str, place_names: list[str], dateline: str | None = None) -> s
     Where the story's places are says more than who is named: a story from the front names the
     attacking country more often than the one its villages are in ("Russian forces captured
     Sieverne ... near Avdiivka"). So the places vote first (a place tied to a country three
-    votes, a city or province of a named country two, a province of one country only two even
-    when the article never names that country, the dateline city one) and the names decide only
-    between countries the places tie or when no place votes.
+    votes, a city or province of a named country two, the dateline city one) and the names
+    decide only between countries the places tie or when no place votes.
     """
     score: Counter[str] = Counter()
     first: dict[str, int] = {}
@@ -65,18 +64,12 @@ def home(article: str, place_names: list[str], dateline: str | None = None) -> s
             if tied:
                 places[tied] += 3
             else:
-                regions = gazetteer.region_countries(name)
-                for code in (gazetteer.city_countries(name) | regions) & named:
+                for code in (gazetteer.city_countries(name) | gazetteer.region_countries(name)) & named:
                     places[code] += 2
-                if len(regions) == 1 and not regions & named and not gazetteer.city_countries(name):
-                    # A province only one country has votes for it unnamed: a story from
-                    # Rakhine State and Magwe Region that names only "the Bangladeshi border"
-                    # is from Myanmar.
-                    places[next(iter(regions))] += 2
     if dateline:
         for code in gazetteer.city_countries(dateline) & named:
             places[code] += 1
-    return max(set(score) | set(places), key=lambda c: (places[c], score[c], -first.get(c, len(article))))
+    return max(score, key=lambda c: (places[c], score[c], -first[c]))
 
 
 LEAD_CHARS = 300
