@@ -212,7 +212,7 @@ def _listed_object(text: str, verb_end: int, start: int, end: int) -> bool:
 
 def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = False,
          noun: str | None = None, resolve: Callable[[int], str | None] | None = None,
-         pointer: bool = False) -> Reading | None:
+         pointer: bool = False, ahead: int = 0) -> Reading | None:
     """The sides the sentence gives for `place`, or None when no verb there governs the place.
     `direct`: only a verb whose own object the place is (see _governs) counts; for a place no
     one said changed hands, where a place beside the object must not pass for it. `noun`: the
@@ -222,7 +222,9 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
     lexicon/control.toml's them_verbs). `resolve`: the side a pointer ("the group") at an offset
     of the sentence stands for (coref.antecedent); without it, or where it finds none, a pointer
     names no side. `pointer`: "the town", "the city" stand for the place too, after its name if
-    the sentence names it (coref.place_pointer says where they may)."""
+    the sentence names it (coref.place_pointer says where they may). `ahead`: an indefinite
+    "a town" for so many places ("two small towns") stands for it in a sentence that does not
+    name it (coref.ahead says where it may)."""
     text = sentence.text
     places = _place_at(place, text)
     by_noun = False
@@ -230,7 +232,13 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
         places = [m.span(1) for m in re.finditer(rf"\bthe\s+({re.escape(noun)})\b(?!\s+of\b)", text,
                                                  re.IGNORECASE)]
         by_noun = bool(places)
-    pointed = pointer and not places  # only "the town" stands for it here
+    if ahead and not places:  # "retook a small town" for the Muqokori a later sentence names
+        places = [(ps, pe) for ps, pe, n, *_ in coref.indefinite_spans(text) if n == ahead]
+        by_noun = indefinite = bool(places)
+        pointer = False
+    else:
+        indefinite = False
+    pointed = pointer and not places or indefinite  # only "the town" stands for it here
     if pointer:
         by_noun = by_noun or not places
         places = [*places, *coref.pointer_spans(text, places[0][1] if places else 0)]

@@ -18,6 +18,7 @@ from summariser import gazetteer
 from summariser.entities import fold, same_side
 from summariser.gazetteer import fold_keep_length as _flat
 from summariser.lexicon import load
+from summariser.narrative import lead
 from summariser.schemas.brief import Actor
 
 # A place's name as copy writes it: capitalised words, "al-" and "el-" kept ("Ayn al-Bayda").
@@ -264,3 +265,82 @@ def place_pointer(place: str, text: str, before: str | None, others: Sequence[st
     at = _antecedent_at(place, before) if before is not None else None
     return before is not None and at is not None and not _TO_FROM.search(before[:at]) and \
         not _other_place(before, place, others, names)
+
+
+@functools.cache
+def _indefinite() -> re.Pattern[str]:
+    """ "a small town", "another Ukrainian village", "two small towns": a determiner of
+    lexicon/control.toml's indefinite_counts, at most two words, a place pointer noun that ends
+    its phrase (not "a town of 60,000 people", "a village elder")."""
+    data = load("control")
+    nouns, after = alternation(data["place_pointers"]), alternation(data["pointer_followers"])
+    dets = alternation([re.escape(d) for d in data["indefinite_counts"]])
+    return re.compile(rf"\b(?P<det>{dets})\s+(?:(?!of\b|the\b)[\w'’-]+\s+){{0,2}}?"
+                      rf"(?P<noun>(?:{nouns})s?|cities)(?=\s*[,.;:)\"”]|\s*$|\s+(?:{after})\b)",
+                      re.IGNORECASE)
+
+
+def indefinite_spans(text: str) -> list[tuple[int, int, int, str, str]]:
+    """(start, end, how many places, determiner, noun) of each indefinite place phrase's noun
+    in `text`."""
+    counts = load("control")["indefinite_counts"]
+    out = []
+    for m in _indefinite().finditer(text):
+        noun = m.group("noun").lower()
+        n = counts[m.group("det").lower()]
+        if (n > 1) == noun.endswith("s"):  # "two towns", "a town"; not "a towns", "two town"
+            out.append((*m.span("noun"), n, m.group("det").lower(), noun))
+    return out
+
+
+def settlement(place: str, kind: str) -> bool:
+    """Whether a place of the brief (its name and type) is a town or a village an indefinite
+    "a town" can stand for: no country, region or other area by its type, its last word or
+    the gazetteer."""
+    if kind in ("country", "region", "province", "route") or gazetteer.is_country(place):
+        return False
+    if place.split()[-1].lower() in load("control")["area_words"]:
+        return False
+    return not (gazetteer.region_countries(place) and not gazetteer.city_countries(place))
+
+
+def ahead(texts: Sequence[str], settlements: Sequence[str]) -> dict[int, list[str]]:
+    """The places an indefinite place phrase of each sentence stands for, by sentence index: the
+    first places (as many as its determiner says) a sentence within lexicon/control.toml's
+    indefinite_reach after it names that no sentence up to it named. "Russian forces said they
+    had captured another Ukrainian village ... following the capture of the town of Avdiivka"
+    then "the ministry said the village of Sieverne had been liberated": Sieverne. Only
+    "another" may follow a sentence that already named a town (after "Rebels seize Kalam", "a
+    town" may be Kalam itself: nothing fits). `settlements`: the brief's towns and villages
+    (`settlement`)."""
+    data = load("control")
+    reach = data["indefinite_reach"]
+    first: dict[str, int] = {}
+    at: dict[int, list[tuple[int, str]]] = {}
+    for i, text in enumerate(texts):
+        for place in settlements:
+            where = _named(place, text)
+            if where is not None:
+                first.setdefault(fold(place), i)
+                at.setdefault(i, []).append((where, place))
+    out: dict[int, list[str]] = {}
+    for i, text in enumerate(texts):
+        spans = indefinite_spans(text)
+        if not spans:
+            continue
+        known = {k for k, j in first.items() if j <= i}
+        if any(j < i for j in first.values()) and spans[0][3] != "another":
+            continue
+        # no big city is "a town" or "a village" ("seize another town" is not the capital a
+        # photo caption after the headline names)
+        big = 0 if spans[0][4].startswith("cit") else data["indefinite_town_max_population"]
+        for j in range(i + 1, min(len(texts), i + 1 + reach)):
+            if lead.is_caption(texts[j]):
+                continue
+            new = [p for _, p in sorted(at.get(j, [])) if fold(p) not in known and
+                   not (big and gazetteer.city_countries(p, big))]
+            if new:  # "two small towns" then "the towns of Zumar and Sinjar"; fewer fit none
+                if len(new) >= spans[0][2]:
+                    out[i] = new[:spans[0][2]]
+                break
+    return out

@@ -38,6 +38,12 @@ def _captions() -> list[re.Pattern[str]]:
     return [re.compile(p) for p in load("lead")["captions"]]
 
 
+def is_caption(text: str) -> bool:
+    """Whether a sentence is a photo caption (lexicon/lead.toml's captions: "..., Saturday,
+    Jan. 5, 2013.", "(AP Photo/...)"), which is no part of the story."""
+    return any(p.search(text) for p in _captions())
+
+
 def strip_prefixes(text: str) -> str:
     prefixes, _, _ = _settings()
     changed = True
@@ -111,7 +117,7 @@ def lead_sentences(article: str) -> list[str]:
         for s in split_sentences(block):
             text = strip_prefixes(s.text) if not out else s.text
             if len(text.split()) >= 4 and text not in out \
-                    and not any(p.search(text) for p in _captions()):
+                    and not is_caption(text):
                 out.append(text)
     return out
 

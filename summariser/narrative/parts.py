@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from summariser import gazetteer, mentions
 from summariser.entities import aliases_for, backers_for, fold, split_name
@@ -173,9 +173,12 @@ def controls(ov: Overview, sentences: list[Sentence], warnings: list[str],
     out: list[ControlChange] = []
     place_names = [p.name for p in places]
     names = [x for a in actors for x in (a.name, *a.aliases)]
+    ahead = coref.ahead([s.text for s in sentences],
+                        [p.name for p in places if coref.settlement(p.name, p.type)])
     for c in ov.control_changes[:MAX_CONTROLS]:
         readings = _readings(c.place, sentences, [*names, c.gained_by or "", c.lost_by or ""],
-                             actors, False, coref.place_noun(c.place, place_names), place_names)
+                             actors, False, coref.place_noun(c.place, place_names), place_names,
+                             ahead)
         if not readings:
             warnings.append(f"Dropped control change at {c.place!r}: no sentence of the "
                             "article says who took or left it.")
@@ -192,18 +195,23 @@ def controls(ov: Overview, sentences: list[Sentence], warnings: list[str],
         if place.type == "country" or _has_place(out, place.name):
             continue
         change = _latest(_readings(place.name, sentences, names, actors, True,
-                                   coref.place_noun(place.name, place_names), place_names), None, None)
+                                   coref.place_noun(place.name, place_names), place_names, ahead),
+                         None, None)
         if change is not None and not _has_place(out, change.place):
             out.append(change)
     return out
 
 
 def _readings(place: str, sentences: list[Sentence], names: list[str], actors: Sequence[Actor],
-              direct: bool, noun: str | None = None,
-              others: Sequence[str] = ()) -> list[tuple[Sentence, control.Reading]]:
+              direct: bool, noun: str | None = None, others: Sequence[str] = (),
+              ahead: Mapping[int, list[str]] | None = None) -> list[tuple[Sentence, control.Reading]]:
     """Each sentence's reading of a change at `place`; `others`, the brief's other places (a
-    sentence that names one of them has no "the town" for this place: coref.place_pointer)."""
-    out = []
+    sentence that names one of them has no "the town" for this place: coref.place_pointer);
+    `ahead`, the places each sentence's "a town" stands for (coref.ahead): read only where no
+    sentence that names the place or points back to it says who took it ("RSF says it has
+    seized another key town" is not the Wad Madani a later sentence says it seized before)."""
+    out: list[tuple[Sentence, control.Reading]] = []
+    indefinite: list[tuple[Sentence, control.Reading]] = []
     for i, sentence in enumerate(sentences):
         # "the group": the one armed group named nearest before the pointer (narrative.coref)
         before = [s.text for s in sentences[max(0, i - 3):i]]
@@ -213,11 +221,13 @@ def _readings(place: str, sentences: list[Sentence], names: list[str], actors: S
 
         pointer = coref.place_pointer(place, sentence.text, sentences[i - 1].text if i else None,
                                       others, names)
+        pointed = (ahead or {}).get(i, [])
+        count = len(pointed) if fold(place) in map(fold, pointed) else 0
         reading = control.read(place, sentence, names, direct=direct, noun=noun, resolve=resolve,
-                               pointer=pointer)
+                               pointer=pointer, ahead=count)
         if reading is not None:
-            out.append((sentence, reading))
-    return out
+            (indefinite if count else out).append((sentence, reading))
+    return out or indefinite
 
 
 def _latest(readings: list[tuple[Sentence, control.Reading]], model_gained: str | None,
