@@ -573,6 +573,27 @@ def test_a_place_said_to_have_been_liberated_is_an_event_site_though_no_side_is_
     assert [p.role for p in out] == ["event site", "mentioned"]
 
 
+def test_a_place_named_only_to_say_where_another_is_is_no_event_site() -> None:
+    from summariser.narrative import parts
+
+    texts = ["Fighting broke out in Muqokori, north of Mogadishu, on Friday.",
+             "Clashes hit El-Khoei, a town about 100 kilometres (60 miles) east of En Nahud.",
+             "Hamas shelling hit Gezira state, which lies south of the capital, Khartoum.",
+             "Al Shabaab retook a small town after an hour of fighting."]
+    sentences, at = [], 0
+    for text in texts:
+        sentences.append(Sentence(at, at + len(text), text))
+        at += len(text) + 1
+    change = ControlChange(place="Kalam", gained_by="al Shabaab", lost_by=None, status="confirmed",
+                           reported_by=None, evidence=texts[3], span=(sentences[3].start, sentences[3].end))
+    names = ["Muqokori", "Mogadishu", "El-Khoei", "En Nahud", "Khartoum", "Kalam", "Hama"]
+    out = parts.place_roles([Location(name=n, type="town") for n in names], sentences, [], [change])
+    # Kalam: the change's place, though its sentence says "a small town"; Hama: no word of "Hamas"
+    assert {p.name: p.role for p in out} == {
+        "Muqokori": "event site", "Mogadishu": "mentioned", "El-Khoei": "event site",
+        "En Nahud": "mentioned", "Khartoum": "mentioned", "Kalam": "event site", "Hama": "mentioned"}
+
+
 @pytest.mark.parametrize(("text", "gained", "lost"), [
     ("Ukrainian forces pushed Russian troops out of Kherson on Friday.", "Ukrainian forces",
      "Russian troops"),

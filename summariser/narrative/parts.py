@@ -268,6 +268,20 @@ def _change(sentence: Sentence, reading: control.Reading, model_gained: str | No
         evidence=sentence.text, span=(sentence.start, sentence.end))
 
 
+# "north of Mogadishu", "100 kilometres (60 miles) east of En Nahud", "south of the capital,
+# Khartoum": a place named only to say where another is, not where anything happened
+_REFERENCE = re.compile(r"(?:\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|"
+                        r"\b(?:km|kilomet(?:re|er)s?|miles)\)?\s+(?:from|of))\s+(?:the\s+)?"
+                        r"(?:(?:capital|city|town)\s*,?\s+)?\Z", re.IGNORECASE)
+
+
+def _site_in(key: str, folded: str) -> bool:
+    """Whether a folded sentence names the place (folded `key`) other than as a reference point
+    for another place."""
+    return any(not _REFERENCE.search(folded[:m.start()])
+               for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", folded))
+
+
 def place_roles(locations: list[Location], sentences: list[Sentence],
                 figures: list[Casualty | Displacement], changes: list[ControlChange]) -> list[Location]:
     """Role of each place, read off the sentences that mention it."""
@@ -275,6 +289,8 @@ def place_roles(locations: list[Location], sentences: list[Sentence],
     destinations = {fold(f.destination) for f in figures if isinstance(f, Displacement) and f.destination}
     event_text = [fold(f.evidence) for f in figures] + [fold(c.evidence) for c in changes]
     event_text += [fold(s.text) for s in sentences if FIGHTING.search(s.text)]
+    # a change's place, though its sentence calls it "a small town" (coref.ahead)
+    changed = {fold(c.place) for c in changes}
     out = []
     for p in locations:
         key = fold(p.name)
@@ -282,8 +298,8 @@ def place_roles(locations: list[Location], sentences: list[Sentence],
             role = "origin"
         elif key in destinations:
             role = "destination"
-        elif any(key in t for t in event_text) or any(control.said_taken(p.name, s.text)
-                                                      for s in sentences):
+        elif key in changed or any(_site_in(key, t) for t in event_text) or \
+                any(control.said_taken(p.name, s.text) for s in sentences):
             role = "event site"
         else:
             role = "mentioned"
