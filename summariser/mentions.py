@@ -36,6 +36,11 @@ _OF_PLACE = re.compile(
 _APPOSED = re.compile(rf"\b(?:capital|town|city|village),\s+({_CAPS})")
 # "Idlib province", "the northwest Idlib region", "Kola state"
 _PLACE_OF = re.compile(rf"\b({_CAPS})\s+(province|region|governorate|district)\b")
+# "in al-Hasaheisa town", "east of Quetta city": the name itself, not an adjective ("a Syrian
+# town", "another Chin town": after an indefinite the name only says whose town, as it does
+# before "of": "the Chechen city of Grozny"; see _name_before)
+_NAME_BEFORE = re.compile(rf"(?<![Aa] )(?<![Aa]n )(?<!another )\b((?:(?:al|el|ad|as|at|an)-)?{_CAPS})"
+                          rf"\s+(town|village|city)\b(?!\s+of\b)")
 # "rebel-held Idlib", "around Idlib", "outside Sabar"
 _HELD = re.compile(rf"\b(?:\w+-held|\w+-controlled|around|outside|near)\s+({_CAPS})")
 
@@ -98,6 +103,13 @@ def _trim(name: str) -> str:
     return " ".join(words)
 
 
+def _name_before(name: str) -> bool:
+    """Whether the name before "town", "city" or "village" is the place's own: no possessive
+    ("Toumba's village chief") and no country or demonym in it ("the northern Syrian town",
+    "Central Mali town")."""
+    return not re.search(r"['’]s?$", name) and not gazetteer.mentions(name)
+
+
 def _ok_place(name: str) -> bool:
     words = name.split()
     return bool(words) and fold(words[0]) not in _NOT_PLACE and \
@@ -128,13 +140,14 @@ def places(article: str, body: str) -> list[Found]:
     dl = dateline_place(article, body)
     if dl:
         out.append((-1, Found(dl, "other")))
-    for pattern in (_OF_PLACE, _PLACE_OF, _HELD, _APPOSED):
+    for pattern in (_OF_PLACE, _PLACE_OF, _HELD, _APPOSED, _NAME_BEFORE):
         for m in pattern.finditer(body):
             name = _trim(m.group(1))
-            if not _ok_place(name):
+            if not _ok_place(name) or pattern is _NAME_BEFORE and not _name_before(name):
                 continue
-            kind = m.group(2).lower() if pattern is _PLACE_OF else "other"
-            out.append((m.start(1), Found(name, kind if kind in ("province", "region") else "other")))
+            kind = m.group(2).lower() if pattern in (_PLACE_OF, _NAME_BEFORE) else "other"
+            out.append((m.start(1), Found(name, kind if kind in ("province", "region", "town",
+                                                                 "village", "city") else "other")))
     people = noun_class("nouns", *PEOPLE)
     for m in _place_list().finditer(body):
         after = re.match(r"\s+([a-z]+)", body[m.end():])

@@ -45,6 +45,14 @@ def test_a_wire_name_or_weekday_is_no_dateline_place() -> None:
     ("Air strikes hit the northwest Idlib province.", ["Idlib"]),
     ("Troops advanced on rebel-held Idlib.", ["Idlib"]),
     ("Clashes continued outside Kessra Monday.", ["Kessra"]),
+    ("The group liberated an army division in al-Hasaheisa town.", ["al-Hasaheisa"]),
+    ("The mine is 80 km east of Quetta city.", ["Quetta"]),
+    # before "town", "city": a country, a demonym, an owner, an adjective after "a" or before "of"
+    ("Rebels take northern Syrian town on main highway.", []),
+    ("Central Mali town falls to jihadists.", []),
+    ("The alliance secured another Chin town in Matupi.", []),
+    ("Toumba's village chief said so.", []),
+    ("They were killed in the Chechen city of Grozny.", ["Grozny"]),
 ])
 def test_places_introduced_the_way_news_copy_introduces_them(text: str, expected: list[str]) -> None:
     assert _names(places(text, text)) == expected
@@ -56,9 +64,9 @@ def test_place_patterns_do_not_take_organisations_or_months() -> None:
 
 
 def test_place_type_comes_from_the_noun() -> None:
-    text = "Air strikes hit the Idlib province and the Sahel region."
+    text = "Air strikes hit the Idlib province and the Sahel region, and Kalam town."
     assert [(f.name, f.type) for f in places(text, text)] == [("Idlib", "province"),
-                                                              ("Sahel", "region")]
+                                                              ("Sahel", "region"), ("Kalam", "town")]
 
 
 # --- actors ----------------------------------------------------------------------------------
