@@ -462,6 +462,20 @@ def test_a_loss_the_loser_admits_is_confirmed_even_beside_the_gainers_claim() ->
     assert claims.claimed(denial, "Russia", "Ukrainian military")
 
 
+@pytest.mark.parametrize(("text", "gained", "claimed"), [
+    ("A Syrian rebel commander said the rebels had also captured the village of Dabis.",
+     "the rebels", True),
+    ("A militant spokesman said the militants had seized Kas.", "the militants", True),
+    # another side's member, or a member word that is no speaker's
+    ("An army commander said the rebels had captured Dabis.", "the rebels", False),
+    ("Residents said the rebels had captured Dabis.", "the rebels", False),
+    ("A rebel said the army had captured Dabis.", "the army", False),
+])
+def test_a_member_of_the_gainer_speaking_makes_the_change_a_claim(text: str, gained: str,
+                                                                  claimed: bool) -> None:
+    assert claims.claimed(text, gained) is claimed
+
+
 def test_a_force_noun_votes_for_the_side_its_modifier_names_not_any_side_ending_in_it() -> None:
     text = "Witnesses said army forces had withdrawn toward El Obeid."
     got = _roles(text, [("Sudanese paramilitary forces", "non-state armed group", "attacker"),

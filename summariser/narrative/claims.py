@@ -4,9 +4,11 @@ sentence."""
 
 from __future__ import annotations
 
+import functools
 import re
 
-from summariser.narrative import control, sides
+from summariser.lexicon import load
+from summariser.narrative import control, coref, sides
 
 _SAID = re.compile(r"\b(?:said|says|say|announc\w*|reported|told)\b", re.IGNORECASE)
 
@@ -40,8 +42,21 @@ def _sayers(sentence: str) -> list[str]:
 
 
 def speaks_for(sayer: str, side: str) -> bool:
-    """Whether the words naming who said something name `side` itself ("The RSF said")."""
-    return control.same_side(sayer, side) or sides.mentioned(side, sayer)
+    """Whether the words naming who said something name `side` itself ("The RSF said"), or one
+    of its members by the side's word in the singular ("A Syrian rebel commander said the rebels
+    had captured"; lexicon/control.toml's member_nouns)."""
+    if control.same_side(sayer, side) or sides.mentioned(side, sayer):
+        return True
+    words = side.split()
+    if not words or len(words[-1]) <= 3 or not words[-1].lower().endswith("s") or \
+            not _member().search(sayer):
+        return False
+    return sides.mentioned(" ".join([*words[:-1], words[-1][:-1]]), sayer)
+
+
+@functools.cache
+def _member() -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{coref.alternation(load('control')['member_nouns'])})\b", re.IGNORECASE)
 
 
 def claimed(sentence: str, gained: str | None, lost: str | None = None) -> bool:
