@@ -232,13 +232,13 @@ def read(place: str, sentence: Sentence, names: list[str], *, direct: bool = Fal
         places = [m.span(1) for m in re.finditer(rf"\bthe\s+({re.escape(noun)})\b(?!\s+of\b)", text,
                                                  re.IGNORECASE)]
         by_noun = bool(places)
-    if ahead and not places:  # "retook a small town" for the Muqokori a later sentence names
+    indefinite = False  # "retook a small town" for the Muqokori a later sentence names
+    if ahead and not places:
         places = [(ps, pe) for ps, pe, n, *_ in coref.indefinite_spans(text) if n == ahead]
         by_noun = indefinite = bool(places)
         pointer = False
-    else:
-        indefinite = False
-    pointed = pointer and not places or indefinite  # only "the town" stands for it here
+    # only "the town" or "a small town" stands for it here: it must name a side
+    pointed = pointer and not places or indefinite
     if pointer:
         by_noun = by_noun or not places
         places = [*places, *coref.pointer_spans(text, places[0][1] if places else 0)]

@@ -171,8 +171,18 @@ def pointer_spans(text: str, after: int = 0) -> list[tuple[int, int]]:
 
 
 # "Sake, 25 km west of Goma": a place named only to say where another is
-_LOCATING = re.compile(r"(?:km|kilomet(?:re|er)s?|miles)\b[^,.;]{0,30}?\b(?:of|from)\s+(?:the\s+)?\Z|"
-                       r",\s*(?:near|outside)\s+(?:the\s+)?\Z", re.IGNORECASE)
+_DISTANCE = r"(?:km|kilomet(?:re|er)s?|miles)\b[^,.;]{0,30}?\b(?:of|from)\s+(?:the\s+)?"
+_LOCATING = re.compile(rf"{_DISTANCE}\Z|,\s*(?:near|outside)\s+(?:the\s+)?\Z", re.IGNORECASE)
+# ... and by a bearing alone: "north of Mogadishu", "south of the capital, Khartoum"
+_REFERENCE = re.compile(rf"(?:{_DISTANCE}|\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of"
+                        r"\s+(?:the\s+)?)(?:(?:capital|city|town)\s*,?\s+)?\Z", re.IGNORECASE)
+
+
+def reference_point(before: str) -> bool:
+    """Whether the words `before` a place name it only to say where another place is ("100
+    kilometres (60 miles) east of", "north of", "south of the capital,"), not where anything
+    happened."""
+    return _REFERENCE.search(before) is not None
 # A place that is where someone is, not what happened: "A UN official in Goma said", "fled to
 # Goma", "Speaking from Goma", "Kyiv said"
 _WHERE_SAID = re.compile(r"\b(?:(?:fled|flew|went|travell?ed|returned|came|arriv(?:ed|ing)|back)\s+"

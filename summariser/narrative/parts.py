@@ -268,17 +268,10 @@ def _change(sentence: Sentence, reading: control.Reading, model_gained: str | No
         evidence=sentence.text, span=(sentence.start, sentence.end))
 
 
-# "north of Mogadishu", "100 kilometres (60 miles) east of En Nahud", "south of the capital,
-# Khartoum": a place named only to say where another is, not where anything happened
-_REFERENCE = re.compile(r"(?:\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|"
-                        r"\b(?:km|kilomet(?:re|er)s?|miles)\)?\s+(?:from|of))\s+(?:the\s+)?"
-                        r"(?:(?:capital|city|town)\s*,?\s+)?\Z", re.IGNORECASE)
-
-
 def _site_in(key: str, folded: str) -> bool:
     """Whether a folded sentence names the place (folded `key`) other than as a reference point
     for another place."""
-    return any(not _REFERENCE.search(folded[:m.start()])
+    return any(not coref.reference_point(folded[:m.start()])
                for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", folded))
 
 
