@@ -507,7 +507,11 @@ def test_cache_directory_deleted_mid_run(tmp_path: Path) -> None:
         with lock:
             calls["n"] += 1
             if calls["n"] == 20:
-                shutil.rmtree(cache_dir)
+                # moved away first: a plain rmtree races the other threads' writes into it
+                # ("Directory not empty"), which failed the test now and then, not the product
+                gone = tmp_path / "deleted-cache"
+                cache_dir.rename(gone)
+                shutil.rmtree(gone)
         return summarise(text, _config(cache_dir), backend=fake)
 
     result = run_batch(feed, tmp_path / "out", brief_fn, concurrency=4)
