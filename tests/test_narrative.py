@@ -415,6 +415,41 @@ def test_code_adds_a_change_the_model_left_out_and_a_retaking_is_the_later_event
                                                      ("Maaret al-Numan", "Regime forces")]
 
 
+@pytest.mark.parametrize("first, kept", [
+    # a hold the copy calls brief is an event of its own, beside the retaking that ended it
+    ("Islamic State militants briefly seized Abu Grain on Thursday.",
+     [("Abu Grain", "Military forces"), ("Abu Grain", "Islamic State militants")]),
+    ("Islamic State militants temporarily occupied Abu Grain on Thursday.",
+     [("Abu Grain", "Military forces"), ("Abu Grain", "Islamic State militants")]),
+    # told without it, the earlier capture is as often background: only the retaking
+    ("Islamic State militants seized Abu Grain on Thursday.", [("Abu Grain", "Military forces")]),
+    # a brief hold in another year is background, not the story's event
+    ("In 2012 Islamic State militants briefly seized Abu Grain.", [("Abu Grain", "Military forces")]),
+])
+def test_a_brief_hold_undone_by_a_retaking_is_a_change_too(first: str, kept: list[tuple[str, str]]) -> None:
+    from summariser.schemas.llm import Overview, OverviewControl
+
+    from summariser.narrative import parts
+    sentences = _sentences([first, "Military forces retook Abu Grain on Friday."])
+    actors = [Actor(name=n, type=t, role="other") for n, t in (  # type: ignore[arg-type]
+        ("Islamic State militants", "non-state armed group"), ("Military forces", "state forces"))]
+    ov = Overview(topic="armed conflict", actors=[], places=[], headline="", summary="",
+                  control_changes=[OverviewControl(place="Abu Grain", gained_by=None, lost_by=None)])
+    out = parts.controls(ov, sentences, [], actors, [Location(name="Abu Grain", type="town")])
+    assert [(c.place, c.gained_by) for c in out] == kept
+
+
+def test_a_brief_hold_alone_is_the_one_change() -> None:
+    from summariser.schemas.llm import Overview
+
+    from summariser.narrative import parts
+    sentences = _sentences(["Islamic State militants briefly seized Abu Grain on Thursday."])
+    actors = [Actor(name="Islamic State militants", type="non-state armed group", role="other")]
+    ov = Overview(topic="armed conflict", actors=[], places=[], headline="", summary="", control_changes=[])
+    out = parts.controls(ov, sentences, [], actors, [Location(name="Abu Grain", type="town")])
+    assert [(c.place, c.gained_by) for c in out] == [("Abu Grain", "Islamic State militants")]
+
+
 def test_an_abbreviation_and_its_name_are_one_side() -> None:
     assert control.same_side("RSF", "Rapid Support Forces")
     assert control.same_side("Sudan's paramilitary Rapid Support Forces", "the RSF")
@@ -574,6 +609,20 @@ def test_places_named_in_a_list_a_plural_place_noun_marks() -> None:
             "villages.")
     # a noun after the list may be an adjective's ("Sunni and Alawite villages"): only "of" lists
     assert [f.name for f in mentions.places(text, text)] == ["al-Amarna", "Ayn al-Bayda"]
+
+
+@pytest.mark.parametrize(("text", "gained"), [
+    # "taking" a place, as "took" and "taken" do
+    ("The RSF killed 27 civilians after taking En Nahud on Saturday.", "RSF"),
+    ("RSF fighters looted markets after taking the town of En Nahud.", "RSF fighters"),
+    # not "taking part", "taking refuge", "taking aim" at or in a place
+    ("RSF fighters were taking part in the assault on En Nahud.", None),
+    ("The RSF fighters were taking refuge in En Nahud.", None),
+    ("The RSF began taking aim at En Nahud.", None),
+])
+def test_taking_a_place_is_a_gain(text: str, gained: str | None) -> None:
+    reading = control.read("En Nahud", Sentence(0, len(text), text), ["RSF", "RSF fighters"])
+    assert (reading.gained_by if reading else None) == gained
 
 
 def test_a_place_said_to_have_been_liberated_is_an_event_site_though_no_side_is_named() -> None:

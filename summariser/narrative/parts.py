@@ -188,18 +188,18 @@ def controls(ov: Overview, sentences: list[Sentence], warnings: list[str],
             warnings.append(f"Dropped control change at {c.place!r}: its sentence names "
                             "neither side.")
         elif not _has_place(out, change.place) and len(out) < MAX_CONTROLS:
-            out.append(change)
+            out += [change, *_brief_hold(readings, change)]
     for place in places:
         if len(out) >= MAX_CONTROLS:
             break
         if place.type == "country" or _has_place(out, place.name):
             continue
-        change = _latest(_readings(place.name, sentences, names, actors, True,
-                                   coref.place_noun(place.name, place_names), place_names, ahead),
-                         None, None)
+        readings = _readings(place.name, sentences, names, actors, True,
+                             coref.place_noun(place.name, place_names), place_names, ahead)
+        change = _latest(readings, None, None)
         if change is not None and not _has_place(out, change.place):
-            out.append(change)
-    return out
+            out += [change, *_brief_hold(readings, change)]
+    return out[:MAX_CONTROLS]
 
 
 def _readings(place: str, sentences: list[Sentence], names: list[str], actors: Sequence[Actor],
@@ -249,6 +249,27 @@ def _latest(readings: list[tuple[Sentence, control.Reading]], model_gained: str 
                                                                              first.gained_by):
             return change
     return first
+
+
+def _brief_hold(readings: list[tuple[Sentence, control.Reading]],
+                latest: ControlChange) -> list[ControlChange]:
+    """The short hold a retaking undid, as a change of its own: "Troops retook the villages of
+    Aqareb and Al-Mabujeh a day after the jihadist assault" ... "saw jihadists briefly seize all
+    of Aqareb" reports two changes, the jihadists' and the troops'. Only where the sentence says
+    the hold was brief (control.held_briefly): an earlier capture told without it is as often
+    the story's background as its own event (_latest). Its sides are its sentence's alone:
+    the model's pair names the retaking."""
+    retaken = next((r for s, r in readings if s.text == latest.evidence), None)
+    if retaken is None or not retaken.undoes:
+        return []
+    for sentence, reading in readings:
+        if reading.undoes or not control.held_briefly(sentence.text):
+            continue
+        change = _change(sentence, reading, None, None)
+        if change is not None and change.gained_by and \
+                not control.same_side(change.gained_by, latest.gained_by):
+            return [change]
+    return []
 
 
 def _has_place(changes: list[ControlChange], place: str) -> bool:
