@@ -48,7 +48,8 @@ _NOT_PLACE = {
     "the", "a", "an", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
     "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
     "september", "october", "november", "december", "mr", "mrs", "ms", "dr", "president",
-    "reuters", "afp", "ap", "wire", "tass", "sana",
+    "reuters", "afp", "ap", "wire", "tass", "sana", "it", "this", "that", "they", "there",
+    "he", "she", "we", "everything", "all",
 }
 
 # Organisation words: a capitalised name ending in one is an actor, never a place.
@@ -140,7 +141,7 @@ def places(article: str, body: str) -> list[Found]:
     dl = dateline_place(article, body)
     if dl:
         out.append((-1, Found(dl, "other")))
-    for pattern in (_OF_PLACE, _PLACE_OF, _HELD, _APPOSED, _NAME_BEFORE):
+    for pattern in (_OF_PLACE, _PLACE_OF, _HELD, _APPOSED, _NAME_BEFORE, _liberated()):
         for m in pattern.finditer(body):
             name = _trim(m.group(1))
             if not _ok_place(name) or pattern is _NAME_BEFORE and not _name_before(name):
@@ -161,6 +162,15 @@ def places(article: str, body: str) -> list[Found]:
 
 
 _ONE_PLACE = rf"(?:(?:al|el|ad|as|at|an)-)?{_CAPS}"
+
+
+@functools.cache
+def _liberated() -> re.Pattern[str]:
+    """A name that a participle said only of ground follows ("Urozhaine has been liberated",
+    lexicon/control.toml's ground_participles): the sentence's place though no side is named."""
+    words = "|".join(load("control")["ground_participles"])
+    return re.compile(rf"(?<![\w'’-])({_ONE_PLACE})\s+(?:was|were|has\s+been|have\s+been|had\s+been)"
+                      rf"\s+(?:\w+ly\s+)?(?:{words})\b")
 
 
 @functools.cache

@@ -53,6 +53,12 @@ def test_a_wire_name_or_weekday_is_no_dateline_place() -> None:
     ("The alliance secured another Chin town in Matupi.", []),
     ("Toumba's village chief said so.", []),
     ("They were killed in the Chechen city of Grozny.", ["Grozny"]),
+    # a name only ground is said to be: "liberated", "overrun", with no side named
+    ("\u201cUrozhaine has been liberated,\u201d the deputy minister said.", ["Urozhaine"]),
+    ("Ayn al-Bayda was quickly overrun on Monday.", ["Ayn al-Bayda"]),
+    # not a person or a thing "captured" or "freed", nor a pronoun
+    ("Ahmed was captured and Karim was freed.", []),
+    ("It has been liberated, the army said.", []),
 ])
 def test_places_introduced_the_way_news_copy_introduces_them(text: str, expected: list[str]) -> None:
     assert _names(places(text, text)) == expected
