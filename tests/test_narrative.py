@@ -511,6 +511,18 @@ def test_a_member_of_the_gainer_speaking_makes_the_change_a_claim(text: str, gai
     assert claims.claimed(text, gained) is claimed
 
 
+@pytest.mark.parametrize(("text", "claimed"), [
+    # the outlet quotes the side's own word for what it did
+    ("A military spokesman said the forces had \u201cliberated\u201d the small town of Abu Grain.", True),
+    ("Residents said the forces had 'liberated' Abu Grain and the army \"captured\" Zamzam.", True),
+    # a whole quoted sentence, or the verb stated plainly, is no scare quote
+    ("\u201cOur forces have liberated Abu Grain,\u201d residents said.", False),
+    ("Residents said the forces had liberated Abu Grain.", False),
+])
+def test_a_gain_verb_alone_in_quotation_marks_is_a_claim(text: str, claimed: bool) -> None:
+    assert claims.claimed(text, "the forces") is claimed
+
+
 def test_a_force_noun_votes_for_the_side_its_modifier_names_not_any_side_ending_in_it() -> None:
     text = "Witnesses said army forces had withdrawn toward El Obeid."
     got = _roles(text, [("Sudanese paramilitary forces", "non-state armed group", "attacker"),

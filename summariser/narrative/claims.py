@@ -35,6 +35,14 @@ def _doubted(sentence: str) -> bool:
     return _DOUBT_BEFORE.search(before) is not None or _DOUBT.search(sentence) is not None
 
 
+def _scare_quoted(sentence: str) -> bool:
+    """Whether the sentence puts its gain verb alone in quotation marks: 'the forces had
+    “liberated” the small town', 'the ministry said Sieverne had been "liberated"'. The
+    outlet quotes a side's own word for what it did instead of stating it."""
+    gain = control.gain_verb().pattern
+    return re.search(rf"[“‘\"]\s*(?:{gain})\s*[”’\"]", sentence, re.IGNORECASE) is not None
+
+
 def _sayers(sentence: str) -> list[str]:
     """The words naming whoever "said" or "told" something in the sentence."""
     return [" ".join(re.split(r"[,;:(\u201c\"]", sentence[:m.start()])[-1].split()[-6:])
@@ -64,14 +72,16 @@ def claimed(sentence: str, gained: str | None, lost: str | None = None) -> bool:
     claims it, "confirmed" when stated as fact or by others). The loser saying, with a loss verb,
     that it lost the place confirms it ("The Ukrainian army said it had withdrawn from
     Lastochkyne ... after Russia claimed its capture"), unless the sentence denies it. Otherwise
-    a claim word, a denial or a doubt ("could not be independently verified") makes it a claim;
+    a claim word, a denial, a doubt ("could not be independently verified") or the gain verb
+    alone in quotation marks (the side's own word: had “liberated”) makes it a claim;
     a "said" makes it one only when the one who said it is the gainer ("The RSF said its forces
     had taken El-Khoei"), not the loser ("The ministry says it has withdrawn") or a third party
     ("..., the Observatory said")."""
     if lost and control.loss_verb().search(sentence) and not _DENIAL.search(sentence) and \
             any(speaks_for(sayer, lost) for sayer in _sayers(sentence)):
         return False
-    if re.search(r"\bclaim\w*", sentence, re.IGNORECASE) or _doubted(sentence):
+    if re.search(r"\bclaim\w*", sentence, re.IGNORECASE) or _doubted(sentence) or \
+            _scare_quoted(sentence):
         return True
     if not gained:
         return False

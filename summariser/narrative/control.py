@@ -384,15 +384,19 @@ def held_briefly(text: str) -> bool:
     """Whether the sentence says a side held a place only for a while: an adverb of
     lexicon/control.toml's temporary_hold right before an active gain verb ("briefly seize",
     "temporarily occupied"), at most one word between ("briefly also seized")."""
-    gain = dict(_verbs())["gain-active"].pattern
-    return re.search(rf"\b(?:{_alternation(load('control')['temporary_hold'])})\s+(?:\w+\s+)?{gain}",
-                     text, re.IGNORECASE) is not None
+    adverbs = _alternation(load("control")["temporary_hold"])
+    return re.search(rf"\b(?:{adverbs})\s+(?:\w+\s+)?{gain_verb().pattern}", text, re.IGNORECASE) is not None
 
 
 def first_verb(text: str) -> int | None:
     """Where the first verb of a change of control (any voice) starts in `text`, or None."""
     starts = [m.start() for _, p in _verbs() if (m := p.search(text))]
     return min(starts) if starts else None
+
+
+def gain_verb() -> re.Pattern[str]:
+    """The active gain verbs ("captured", "retook", "liberated")."""
+    return dict(_verbs())["gain-active"]
 
 
 def loss_verb() -> re.Pattern[str]:
