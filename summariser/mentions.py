@@ -123,6 +123,20 @@ def dateline_name(article: str) -> str | None:
     return None if not m or fold(m.group(1)) in _NOT_PLACE else m.group(1)
 
 
+# A dateline as place roles read it: also one a date follows with no comma ("BEIRUT Aug 28
+# Turkey-backed rebels ..."), or a dash ("ERBIL - ..."). Wider than _DATELINE, which adds the
+# place to the brief and so must not take "US officials" for one.
+_DATELINE_AT = re.compile(r"\A\s*(?:date\s+\d{4}-\d{2}-\d{2}\s+)?([A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+)*)"
+                          r"(?=\s*(?:,|\(|:|[-—–]\s)|\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+                          r"[a-z]*\.?\s+\d)")
+
+
+def dateline_span(text: str) -> tuple[int, int] | None:
+    """Where the dateline's place stands at the start of `text`, or None."""
+    m = _DATELINE_AT.match(text)
+    return None if not m or fold(m.group(1)) in _NOT_PLACE else m.span(1)
+
+
 def dateline_place(article: str, body: str) -> str | None:
     """The place of the dateline ("NDORO, Nov 18 (Wire) —"), spelt as the body spells it."""
     m = _DATELINE.match(article)

@@ -42,7 +42,7 @@ from summariser.figures import (
 )
 from summariser.grounding import check_figure, locate
 from summariser.model_calls import Run, approx_tokens
-from summariser.narrative import lead, parts
+from summariser.narrative import lead, parts, place_roles
 from summariser.numbers import ParsedCount, find_numbers, parse_count
 from summariser.page_noise import body_spans
 from summariser.prompting import build_messages
@@ -244,7 +244,7 @@ def _assemble(article: str, ov: Overview, places: list[Location],
     summary = lead.summary(article, headline)
     return Brief(
         is_conflict_report=True, headline=headline, summary=summary, actors=actors,
-        locations=parts.place_roles(places, sentences, [*casualties, *displacement], controls),
+        locations=place_roles.decide(places, sentences, [*casualties, *displacement], controls),
         casualties=casualties, displacement=displacement, control_changes=controls,
         warnings=warnings,
     )

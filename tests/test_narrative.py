@@ -6,7 +6,7 @@ import pytest
 from summariser.schemas.brief import Actor, ControlChange, Location
 
 from summariser import mentions
-from summariser.narrative import claims, control, coref, countries, lead, roles, sides
+from summariser.narrative import claims, control, coref, countries, lead, place_roles, roles, sides
 from summariser.text import Sentence
 
 
@@ -638,18 +638,16 @@ def test_taking_a_place_is_a_gain(text: str, gained: str | None) -> None:
 
 
 def test_a_place_said_to_have_been_liberated_is_an_event_site_though_no_side_is_named() -> None:
-    from summariser.narrative import parts
 
     text = "The settlements of Yampil and Stavky have been liberated, the spokesman said."
     sentence = Sentence(0, len(text), text)
     assert control.read("Yampil", sentence, ["Ukrainian forces"]) is None  # no change to report
-    out = parts.place_roles([Location(name="Yampil", type="town"), Location(name="Kyiv", type="city")],
+    out = place_roles.decide([Location(name="Yampil", type="town"), Location(name="Kyiv", type="city")],
                             [sentence], [], [])
     assert [p.role for p in out] == ["event site", "mentioned"]
 
 
 def test_a_place_named_only_to_say_where_another_is_is_no_event_site() -> None:
-    from summariser.narrative import parts
 
     texts = ["Fighting broke out in Muqokori, north of Mogadishu, on Friday.",
              "Clashes hit El-Khoei, a town about 100 kilometres (60 miles) east of En Nahud.",
@@ -662,11 +660,42 @@ def test_a_place_named_only_to_say_where_another_is_is_no_event_site() -> None:
     change = ControlChange(place="Kalam", gained_by="al Shabaab", lost_by=None, status="confirmed",
                            reported_by=None, evidence=texts[3], span=(sentences[3].start, sentences[3].end))
     names = ["Muqokori", "Mogadishu", "El-Khoei", "En Nahud", "Khartoum", "Kalam", "Hama"]
-    out = parts.place_roles([Location(name=n, type="town") for n in names], sentences, [], [change])
+    out = place_roles.decide([Location(name=n, type="town") for n in names], sentences, [], [change])
     # Kalam: the change's place, though its sentence says "a small town"; Hama: no word of "Hamas"
     assert {p.name: p.role for p in out} == {
         "Muqokori": "event site", "Mogadishu": "mentioned", "El-Khoei": "event site",
         "En Nahud": "mentioned", "Khartoum": "mentioned", "Kalam": "event site", "Hama": "mentioned"}
+
+
+@pytest.mark.parametrize(("text", "role"), [
+    ("Clashes broke out in Lashkar Gah on Friday.", "event site"),
+    # a direction or a road's end
+    ("Air strikes stopped the Taliban from advancing toward Lashkar Gah.", "mentioned"),
+    ("Troops of the federal army are advancing to Lashkar Gah, officials said.", "mentioned"),
+    ("Rebels fought along the highway linking Kandahar to the provincial capital Lashkar Gah.", "mentioned"),
+    # the dateline: where the report was filed
+    ("LASHKAR GAH, Afghanistan (Reuters) - Taliban fighters attacked a post in Helmand.", "mentioned"),
+    ("date 2016-08-28 LASHKAR GAH Aug 28 Taliban fighters attacked a post in Helmand.", "mentioned"),
+    # a sentence that opens with another time: the story's background
+    ("In September 2019, an attack on Lashkar Gah killed 50 soldiers.", "mentioned"),
+    ("Last month the army said it was looking into the killing of 12 men in Lashkar Gah.", "mentioned"),
+])
+def test_a_place_named_only_as_a_direction_dateline_or_background_is_no_event_site(text: str,
+                                                                                   role: str) -> None:
+    sentences = [Sentence(0, len(text), text)]
+    out = place_roles.decide([Location(name="Lashkar Gah", type="city")], sentences, [], [])
+    assert out[0].role == role
+
+
+def test_a_figure_told_in_a_background_sentence_makes_no_event_site() -> None:
+    from summariser.schemas.brief import Casualty
+
+    text = "Last month the army said it was investigating the killing of 12 villagers in Mabanga."
+    figure = Casualty(kind="killed", count=12, qualifier="exact", group="civilians", reported_by="army",
+                      evidence="the killing of 12 villagers in Mabanga", span=(48, 86))
+    out = place_roles.decide([Location(name="Mabanga", type="village")], [Sentence(0, len(text), text)],
+                             [figure], [])
+    assert out[0].role == "mentioned"
 
 
 @pytest.mark.parametrize(("text", "gained", "lost"), [

@@ -16,16 +16,13 @@ from summariser import gazetteer, mentions
 from summariser.entities import aliases_for, backers_for, fold, split_name
 from summariser.narrative import actor_names, actor_types, claims, control, coref, countries, roles, sides
 from summariser.page_noise import body_spans
-from summariser.schemas.brief import Actor, Casualty, ControlChange, Displacement, Location
+from summariser.schemas.brief import Actor, ControlChange, Location
 from summariser.schemas.llm import Overview
 from summariser.text import Sentence
 
 MAX_ACTORS, MAX_PLACES, MAX_CONTROLS = 12, 12, 8
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 STATE_ACTOR_TYPES = {"government", "state forces", "foreign state or forces"}
-FIGHTING = re.compile(r"\b(fight\w*|clash\w*|strik\w*|attack\w*|shell\w*|bomb\w*|battl\w*|offensive|"
-                      r"raid\w*|advanc\w*|assault\w*|kill\w*|wound\w*|stormed|captur\w*|besieg\w*)\b",
-                      re.IGNORECASE)
 
 
 def mentioned(name: str, folded_article: str) -> bool:
@@ -287,35 +284,3 @@ def _change(sentence: Sentence, reading: control.Reading, model_gained: str | No
         place=reading.place, gained_by=gained, lost_by=lost,
         status="claimed" if claims.claimed(sentence.text, gained, lost) else "confirmed", reported_by=None,
         evidence=sentence.text, span=(sentence.start, sentence.end))
-
-
-def _site_in(key: str, folded: str) -> bool:
-    """Whether a folded sentence names the place (folded `key`) other than as a reference point
-    for another place."""
-    return any(not coref.reference_point(folded[:m.start()])
-               for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", folded))
-
-
-def place_roles(locations: list[Location], sentences: list[Sentence],
-                figures: list[Casualty | Displacement], changes: list[ControlChange]) -> list[Location]:
-    """Role of each place, read off the sentences that mention it."""
-    origins = {fold(f.origin) for f in figures if isinstance(f, Displacement) and f.origin}
-    destinations = {fold(f.destination) for f in figures if isinstance(f, Displacement) and f.destination}
-    event_text = [fold(f.evidence) for f in figures] + [fold(c.evidence) for c in changes]
-    event_text += [fold(s.text) for s in sentences if FIGHTING.search(s.text)]
-    # a change's place, though its sentence calls it "a small town" (coref.ahead)
-    changed = {fold(c.place) for c in changes}
-    out = []
-    for p in locations:
-        key = fold(p.name)
-        if key in origins:
-            role = "origin"
-        elif key in destinations:
-            role = "destination"
-        elif key in changed or any(_site_in(key, t) for t in event_text) or \
-                any(control.said_taken(p.name, s.text) for s in sentences):
-            role = "event site"
-        else:
-            role = "mentioned"
-        out.append(p.model_copy(update={"role": role}))
-    return out
