@@ -117,7 +117,9 @@ def backers_for(names: list[str], article: str) -> list[str]:
     for name in names:
         n = re.escape(name)
         for m in re.finditer(
-            rf"\b((?:[A-Z][\w.]*-?(?:,|\s+and)?\s*)+)-?backed\s+(?:\w+\s+){{0,3}}?{n}\b", article
+            # each word whole ((?![\w.])): with "[A-Z][\w.]*" free to end anywhere, a run of
+            # capitalised words could be split in exponentially many ways before failing
+            rf"\b((?:[A-Z][\w.]*(?![\w.])-?(?:,|\s+and)?\s*)+)-?backed\s+(?:\w+\s+){{0,3}}?{n}\b", article
         ):
             for part in re.split(r",|\band\b", m.group(1)):
                 part = part.strip(" -")
