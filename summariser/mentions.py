@@ -71,8 +71,10 @@ _ORG = re.compile(
 # Only where the noun is the actor itself, not an adjective ("military campaign", "army convoy"),
 # a counted group ("200 militants") or part of a longer name ("Belstan border police").
 _FORCES = {"army": "state forces", "military": "state forces", "police": "state forces",
-           "rebels": "non-state armed group"}
-_FORCE = re.compile(r"\b(army|military|police|rebels)\b", re.IGNORECASE)
+           "rebels": "non-state armed group", "government troops": "state forces",
+           "government forces": "state forces", "government soldiers": "state forces"}
+_FORCE = re.compile(r"\b(army|military|police|rebels|government\s+(?:troops|forces|soldiers))\b",
+                    re.IGNORECASE)
 _BEFORE_OK = {"", "the", "its", "their", "by", "and", "or", "between", "against", "with", "of",
               "as", "said", "most", "many", "some", "say", "to", "from", "for", "that"}
 _AFTER_OK = {"", "said", "says", "say", "had", "has", "have", "is", "was", "were", "are", "and",
@@ -198,8 +200,9 @@ def _place_list() -> re.Pattern[str]:
 
 
 def actors(body: str) -> list[Found]:
-    """Organisations named with an organisation word, forces named by their common noun or by
-    their country ("Russian forces", "Somali army soldiers"), and states named as backers
+    """Organisations named with an organisation word, forces named by their common noun, as the
+    government's ("government troops") or by their country ("Russian forces", "Somali army
+    soldiers"), and states named as backers
     ("backed by Russia and Iran"), in order of appearance."""
     out: list[tuple[int, Found]] = []
     forces = _national_forces(body)
@@ -217,7 +220,7 @@ def actors(body: str) -> list[Found]:
         out.append((m.start(1), Found(name, typ)))
     for m in _FORCE.finditer(body):
         if _names_force(body, m.start(1), m.end(1)):
-            word = m.group(1).lower()
+            word = " ".join(m.group(1).lower().split())
             out.append((m.start(1), Found(word, _FORCES[word])))
     for m in _BACKED_BY.finditer(body):
         for part in re.split(r",|\band\b", m.group(1)):

@@ -86,6 +86,35 @@ def test_organisations_named_with_an_organisation_word() -> None:
                      "Tahrir Brigades": "non-state armed group"}
 
 
+@pytest.mark.parametrize(("text", "found"), [
+    ("Shells fell during fighting between government troops and Islamist insurgents.",
+     [("government troops", "state forces")]),
+    ("The rebels said government forces had fled.",
+     [("rebels", "non-state armed group"), ("government forces", "state forces")]),
+    # not a side's militia ("pro-government forces") nor part of a longer name
+    ("Pro-government forces and transitional federal government troops held the port.", []),
+])
+def test_government_forces_are_the_state_s_forces(text: str, found: list[tuple[str, str]]) -> None:
+    assert [(f.name, f.type) for f in actors(text)] == found
+
+
+def test_government_forces_are_not_added_beside_the_home_state_s_own_forces() -> None:
+    from summariser.schemas.brief import Location
+    from summariser.schemas.llm import Overview, OverviewActor
+
+    from summariser.narrative import parts
+    article = "Syrian regime forces shelled Khan al-Assal. Rebels said government forces had fled."
+    ov = Overview.model_construct(actors=[OverviewActor(name="Syrian regime forces", type="state forces",
+                                                        role="attacker")])
+    names = [a.name for a in parts.actors(ov, article, [], [Location(name="Syria", type="country")])]
+    assert "government forces" not in names and "Syrian regime forces" in names
+    # where the brief has only foreign forces, they are the home state's and are added
+    ethiopians = OverviewActor(name="Ethiopian soldiers", type="foreign state or forces", role="attacker")
+    ov = Overview.model_construct(actors=[ethiopians])
+    article = "Ethiopian soldiers and government troops fought Islamist insurgents in Mogadishu, Somalia."
+    assert "government troops" in [a.name for a in parts.actors(ov, article, [], [])]
+
+
 def test_an_aid_word_makes_an_organisation_a_monitor_or_ngo() -> None:
     text = "The Norwegian Refugee Council said 4,000 people had fled."
     assert [(f.name, f.type) for f in actors(text)] == [("Norwegian Refugee Council", "monitor or NGO")]

@@ -100,11 +100,20 @@ def actors(ov: Overview, article: str, warnings: list[str], places: list[Locatio
             continue  # the brief has this country already ("Turkey", "Sudan's regular army")
         if found.country and found.country == home and army_named:
             continue
+        if found.name.startswith("government ") and any(_home_forces(a, home) for a in out):
+            continue  # "government forces" of a story whose brief has "Syrian regime forces"
         if not mentions.covered(found.name, [x for a in out for x in (a.name, *a.aliases)]):
             typ = actor_types.decide(found.name, found.type, home).type
             role = "backer" if found.type == "foreign state or forces" else "other"
             out.append(_actor(found.name, [], typ, role, article))
     return out
+
+
+def _home_forces(actor: Actor, home: str | None) -> bool:
+    """Whether the actor is the home country's own forces: state forces named by no other
+    country ("Syrian regime forces" in a story from Syria, "the army")."""
+    named = _countries(actor)
+    return actor.type == "state forces" and (not named or named == {home})
 
 
 def _countries(actor: Actor) -> set[str]:
