@@ -400,6 +400,7 @@ def test_displacement_and_places_are_scored() -> None:
 CASES = load_cases(EVALS)
 FRESH = load_cases(EVALS / "fresh")  # the second eval set, gated on its own (evals/fresh/README.md)
 FRESH2 = load_cases(EVALS / "fresh2")  # the third: dev reading only (evals/fresh2/README.md)
+FRESH3 = load_cases(EVALS / "fresh3")  # the fourth: dev reading only (evals/fresh3/README.md)
 
 
 def test_the_fresh_set_is_real_dev_articles_none_of_them_in_the_main_set() -> None:
@@ -415,6 +416,14 @@ def test_the_third_set_is_real_dev_articles_in_no_other_set() -> None:
     others = CASES + FRESH
     assert not {c.id for c in FRESH2} & {c.id for c in others}
     assert not {c.gold.url for c in FRESH2} & {c.gold.url for c in others}
+
+
+def test_the_fourth_set_is_real_dev_articles_in_no_other_set() -> None:
+    assert len(FRESH3) >= 15 and all(c.split == "dev" and c.gold.is_real for c in FRESH3)
+    assert all(c.gold.url and c.gold.outlet and c.gold.published for c in FRESH3)
+    others = CASES + FRESH + FRESH2
+    assert not {c.id for c in FRESH3} & {c.id for c in others}
+    assert not {c.gold.url for c in FRESH3} & {c.gold.url for c in others}
 
 
 def test_manifest_splits() -> None:
@@ -433,12 +442,12 @@ def test_manifest_splits() -> None:
         (c for c in CASES if c.split == "dev"), key=lambda c: c.id)[:3]
 
 
-@pytest.mark.parametrize("case", CASES + FRESH + FRESH2, ids=lambda c: c.id)
+@pytest.mark.parametrize("case", CASES + FRESH + FRESH2 + FRESH3, ids=lambda c: c.id)
 def test_gold_is_consistent_with_its_article(case: EvalCase) -> None:
     assert gold_problems(case) == []
 
 
-@pytest.mark.parametrize("case", CASES + FRESH + FRESH2, ids=lambda c: c.id)
+@pytest.mark.parametrize("case", CASES + FRESH + FRESH2 + FRESH3, ids=lambda c: c.id)
 def test_oracle_brief_scores_perfectly(case: EvalCase) -> None:
     s = score_case(case, oracle_brief(case))
     assert s.failures() == []
