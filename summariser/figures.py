@@ -35,6 +35,7 @@ _GROUP_SEARCH_STOP = noun_class("nouns", "stop")
 # does; who an armed side "lost" (lexicon/nouns.toml).
 _REPEAT_HARM = frozenset(load("nouns")["repeat_harm"])
 _LOST_MEN = frozenset(load("nouns")["lost_men"])
+_FORCE_MODIFIERS = frozenset(load("nouns")["force_modifiers"])
 NOT_STATED = {"", "not stated", "none", "unknown", "n/a", "null", "unspecified", "not specified"}
 GROUPS = {"civilians": "civilians", "combatants": "combatants", "mixed": "mixed/unspecified"}
 
@@ -84,9 +85,13 @@ GROUP_RULES: dict[str, tuple[str, tuple[tuple[str, str, str | None], ...]]] = {
         ("Fourteen soldiers were killed.", "Fourteen", "combatants"),
         ("Shelling killed 30 villagers.", "30", "civilians"),
         ("The attack killed 18,000 people.", "18,000", "mixed"),
-        ("At least 150 Syrian regime forces have been killed.", "At least 150", "combatants"))),
+        ("At least 150 Syrian regime forces have been killed.", "At least 150", "combatants"),
+        ("Five paramilitary rangers were killed in an ambush.", "Five", "combatants"))),
     "class noun a word on": ("a class noun a word or two after the number, in the same phrase", (
         ("The strike killed six IS militants.", "six", "combatants"),)),
+    "a force's word as the counted noun": ("a word that names a force only before its noun, "
+                                           "counted alone (lexicon/nouns.toml force_modifiers)", (
+        ("Since the fighting, 18 military and police personnel have died.", "18", "combatants"),)),
     "men an armed side lost": ("'<forces> ... lost N (men)': the men were the side's fighters", (
         ("Government forces pushed the militants back but lost more than 30 men, including seven "
          "killed in a car bombing.",
@@ -209,6 +214,8 @@ def noun_group(cand: Candidate) -> tuple[str | None, str | None]:
                 return named[-1], "they were"
     if own:
         return own, rule
+    if (noun or "").casefold() in _FORCE_MODIFIERS:
+        return "combatants", "a force's word as the counted noun"
     if (noun is None or noun.casefold() in _LOST_MEN) and _lost_by_forces().search(before):
         return "combatants", "men an armed side lost"
     if (noun is None or noun.casefold() in GENERIC_NOUNS) and _attack_on_forces().match(after):
